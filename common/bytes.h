@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// Borrowed bytes: valid as long as whatever they point into.
+using ByteSpan = std::span<const std::byte>;
+// Owned bytes. The one buffer type passed between modules.
+using Buffer = std::vector<std::byte>;
+
+inline ByteSpan as_bytes(std::string_view s) {
+  return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+inline std::string_view as_string_view(ByteSpan b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+inline Buffer to_buffer(std::string_view s) {
+  Buffer out(s.size());
+  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
+  return out;
+}
+inline void append(Buffer& out, ByteSpan b) { out.insert(out.end(), b.begin(), b.end()); }
+
+}  // namespace strata
