@@ -107,7 +107,12 @@ void dump_segment(const DumpOptions& options, const fs::path& file,
                   std::optional<Offset>& previous_last_offset, DumpTotals& totals, std::FILE* out,
                   std::FILE* err) {
   std::vector<Finding> decode_findings;
+  std::vector<BatchLocation> locations;
   auto visit = [&](const ScannedBatch& b) {
+    if (options.verify_index) {
+      locations.push_back(BatchLocation{b.position, b.header.base_offset, b.header.max_timestamp,
+                                        b.view != nullptr});
+    }
     if (options.print_batches || options.print_records) print_batch_line(out, b);
     if (!options.print_records || b.view == nullptr) return;
     Result<std::vector<Record>> records = read_records(*b.view);
@@ -126,7 +131,7 @@ void dump_segment(const DumpOptions& options, const fs::path& file,
   std::vector<Finding>& findings = report->findings;
   findings.insert(findings.end(), decode_findings.begin(), decode_findings.end());
   if (options.verify_index) {
-    Result<std::vector<Finding>> index_findings = check_indexes(*report);
+    Result<std::vector<Finding>> index_findings = check_indexes(*report, locations);
     if (!index_findings.ok()) {
       std::fprintf(err, "strata-dump: %s\n", index_findings.status().to_string().c_str());
       totals.had_io_error = true;

@@ -1,65 +1,16 @@
 #include "tools/dump/segment_scan.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
 #include <utility>
 
 #include "common/bytes.h"
+#include "tools/dump/read_only_file.h"
 
 namespace strata::dump {
 
 namespace {
 
 namespace L = batch_layout;
-
-// A file opened read-only, closed on destruction.
-class ReadOnlyFile {
- public:
-  static Result<ReadOnlyFile> open(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      int err = errno;
-      if (err == ENOENT) return not_found_error(path.string() + ": no such file");
-      return errno_error(path.string() + ": open", err);
-    }
-    return ReadOnlyFile(fd);
-  }
-  ReadOnlyFile(ReadOnlyFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  ReadOnlyFile(const ReadOnlyFile&) = delete;
-  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-  ReadOnlyFile& operator=(ReadOnlyFile&&) = delete;
-  ~ReadOnlyFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  Result<std::uint64_t> size(const std::filesystem::path& path) const {
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) return errno_error(path.string() + ": fstat", errno);
-    return static_cast<std::uint64_t>(st.st_size);
-  }
-
-  // Fills `out` from `position`. Requires: the file holds those bytes.
-  Status read_at(const std::filesystem::path& path, std::uint64_t position, Buffer& out) const {
-    std::size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                          static_cast<off_t>(position + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return errno_error(path.string() + ": pread", errno);
-      if (n == 0) return io_error(path.string() + ": file shrank while being read");
-      done += static_cast<std::size_t>(n);
-    }
-    return Status();
-  }
-
- private:
-  explicit ReadOnlyFile(int fd) : fd_(fd) {}
-  int fd_;
-};
 
 void add_finding(SegmentReport& report, std::uint64_t position, std::string message) {
   report.findings.push_back(Finding{report.path, position, std::move(message)});
@@ -118,7 +69,7 @@ Result<SegmentReport> scan_segment(const std::filesystem::path& path,
   SegmentReport report;
   report.path = path;
   report.name_base_offset = base_offset_from_file_name(path);
-  STRATA_TRY_ASSIGN(report.size_bytes, file.size(path));
+  STRATA_TRY_ASSIGN(report.size_bytes, file.size());
 
   std::uint64_t position = 0;
   Buffer header_bytes(L::kHeaderSize);
@@ -132,7 +83,7 @@ Result<SegmentReport> scan_segment(const std::filesystem::path& path,
                       std::to_string(L::kHeaderSize) + " header bytes");
       break;
     }
-    STRATA_TRY(file.read_at(path, position, header_bytes));
+    STRATA_TRY(file.read_at(position, header_bytes));
     Result<RecordBatchHeader> header = parse_batch_header(header_bytes);
     if (!header.ok()) {
       add_finding(report, position, header.status().message() + "; framing lost, scan stops");
@@ -147,7 +98,7 @@ Result<SegmentReport> scan_segment(const std::filesystem::path& path,
       break;
     }
     batch_bytes.resize(h.size_bytes());
-    STRATA_TRY(file.read_at(path, position, batch_bytes));
+    STRATA_TRY(file.read_at(position, batch_bytes));
     Result<RecordBatchView> view = RecordBatchView::validate(batch_bytes);
     ++report.batch_count;
     if (view.ok()) {

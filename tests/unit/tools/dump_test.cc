@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/endian.h"
 #include "common/record_batch.h"
 #include "common/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
@@ -232,6 +233,86 @@ TEST_CASE("strata-dump --records prints every record with binary bytes escaped",
   CHECK_THAT(run.out, Catch::Contains("record offset=21 timestamp=5001 key=null "
                                       "value=\"\\x00\\xff\\\"\\\\\\n\" "
                                       "headers=[\"trace\"=\"abc\", \"empty\"=null]"));
+}
+
+// Index files as docs/formats/partition-log.md lays them out: big-endian
+// (relative_offset u32, position u32) and (timestamp i64, relative_offset u32).
+void write_offset_index(const fs::path& file,
+                        const std::vector<std::pair<std::uint32_t, std::uint32_t>>& entries) {
+  Buffer bytes(entries.size() * 8);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    store_be<std::uint32_t>(bytes.data() + i * 8, entries[i].first);
+    store_be<std::uint32_t>(bytes.data() + i * 8 + 4, entries[i].second);
+  }
+  write_segment(file, {bytes});
+}
+
+void write_time_index(const fs::path& file,
+                      const std::vector<std::pair<std::int64_t, std::uint32_t>>& entries) {
+  Buffer bytes(entries.size() * 12);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    store_be<std::int64_t>(bytes.data() + i * 12, entries[i].first);
+    store_be<std::uint32_t>(bytes.data() + i * 12 + 8, entries[i].second);
+  }
+  write_segment(file, {bytes});
+}
+
+TEST_CASE("strata-dump --verify-index accepts indexes that match the log and flags those that do not",
+          "[tools][dump]") {
+  TempDir dir;
+  const fs::path log = dir / segment_name(100);
+  const fs::path index = dir / "00000000000000000100.index";
+  const fs::path time_index = dir / "00000000000000000100.timeindex";
+  // Offsets 100..102, 103..104, 105..109; max timestamps 1102, 1104, 1109.
+  const auto positions =
+      write_segment(log, {make_batch(100, 3), make_batch(103, 2), make_batch(105, 5)});
+  const auto p1 = static_cast<std::uint32_t>(positions[1]);
+  const auto p2 = static_cast<std::uint32_t>(positions[2]);
+
+  SECTION("matching indexes are clean") {
+    write_offset_index(index, {{3, p1}, {5, p2}});
+    write_time_index(time_index, {{1104, 3}, {1109, 5}});
+    DumpRun run = run_dump(dir, {"--verify-index", dir.path().string()});
+    CHECK(run.exit_code == 0);
+    CHECK(run.err.empty());
+  }
+  SECTION("missing index files are not damage") {
+    DumpRun run = run_dump(dir, {"--verify-index", dir.path().string()});
+    CHECK(run.exit_code == 0);
+  }
+  SECTION("an offset entry that points inside a batch") {
+    write_offset_index(index, {{3, p1}, {5, p2 + 1}});
+    DumpRun run = run_dump(dir, {"--verify-index", log.string()});
+    CHECK(run.exit_code == 1);
+    CHECK_THAT(run.err, Catch::Contains(index.string() + ": byte 8: entry (5, " +
+                                        std::to_string(p2 + 1) + ") points to log byte"));
+  }
+  SECTION("an offset entry whose offset does not match its batch") {
+    write_offset_index(index, {{4, p1}});
+    DumpRun run = run_dump(dir, {"--verify-index", log.string()});
+    CHECK(run.exit_code == 1);
+    CHECK_THAT(run.err, Catch::Contains(index.string() + ": byte 0: entry (4, " +
+                                        std::to_string(p1) + ") says offset 104"));
+  }
+  SECTION("a time entry below the batches it covers") {
+    write_time_index(time_index, {{1104, 3}, {1108, 5}});
+    DumpRun run = run_dump(dir, {"--verify-index", log.string()});
+    CHECK(run.exit_code == 1);
+    CHECK_THAT(run.err, Catch::Contains(time_index.string() +
+                                        ": byte 12: entry (1108, 5): the batches up to offset 105 "
+                                        "reach max timestamp 1109"));
+  }
+  SECTION("a partial entry at the end of an index") {
+    write_offset_index(index, {{3, p1}});
+    std::ofstream(index, std::ios::binary | std::ios::app) << "xyz";
+    DumpRun run = run_dump(dir, {"--verify-index", log.string()});
+    CHECK(run.exit_code == 1);
+    CHECK_THAT(run.err, Catch::Contains(index.string() + ": byte 8: partial entry"));
+  }
+  SECTION("without --verify-index the indexes are not read") {
+    write_offset_index(index, {{4, p1}});
+    CHECK(run_dump(dir, {log.string()}).exit_code == 0);
+  }
 }
 
 TEST_CASE("strata-dump exits 2 on usage errors and 0 on --help", "[tools][dump]") {
