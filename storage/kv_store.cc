@@ -94,8 +94,10 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const std::string& path,
   if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
     return invalid_argument_error("kv store " + path + ": exists and is not a directory");
   }
-  if (!options.create_if_missing && !std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec)) {
-    return invalid_argument_error("kv store " + path + ": no store there and create_if_missing is off");
+  const bool has_store = std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+  if (!options.create_if_missing && !has_store) {
+    return invalid_argument_error("kv store " + path +
+                                  ": no store there and create_if_missing is off");
   }
 
   rocksdb::Options db_options;

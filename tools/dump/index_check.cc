@@ -103,7 +103,8 @@ void check_offset_index(FindingSink& sink, const Buffer& bytes, Offset base,
         "entry (" + std::to_string(relative) + ", " + std::to_string(position) + ")";
     if (prev_relative && (relative <= *prev_relative || position <= *prev_position)) {
       sink.add(at, entry + " does not rise above the previous entry (" +
-                       std::to_string(*prev_relative) + ", " + std::to_string(*prev_position) + ")");
+                       std::to_string(*prev_relative) + ", " + std::to_string(*prev_position) +
+                       ")");
     }
     prev_relative = relative;
     prev_position = position;
@@ -113,8 +114,9 @@ void check_offset_index(FindingSink& sink, const Buffer& bytes, Offset base,
       sink.add(at, entry + " points to log byte " + std::to_string(position) +
                        ", which is not the start of a complete batch");
     } else if (batch->base_offset != offset) {
-      sink.add(at, entry + " says offset " + std::to_string(offset.value()) + " but the batch at log byte " +
-                       std::to_string(position) + " starts at offset " +
+      sink.add(at, entry + " says offset " + std::to_string(offset.value()) +
+                       " but the batch at log byte " + std::to_string(position) +
+                       " starts at offset " +
                        std::to_string(batch->base_offset.value()));
     }
   }

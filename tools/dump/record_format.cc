@@ -37,7 +37,8 @@ std::string quote_nullable(const std::optional<Buffer>& bytes) {
 std::string format_record(const Record& record) {
   std::string out = "offset=" + std::to_string(record.offset.value()) +
                     " timestamp=" + std::to_string(record.timestamp) +
-                    " key=" + quote_nullable(record.key) + " value=" + quote_nullable(record.value) +
+                    " key=" + quote_nullable(record.key) +
+                    " value=" + quote_nullable(record.value) +
                     " headers=[";
   for (std::size_t i = 0; i < record.headers.size(); ++i) {
     if (i > 0) out += ", ";

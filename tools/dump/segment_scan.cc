@@ -25,7 +25,8 @@ void check_offsets(SegmentReport& report, std::uint64_t position, const RecordBa
                 "batch base offset " + std::to_string(h.base_offset.value()) +
                     " does not follow the previous batch's last offset " +
                     std::to_string(report.last_offset->value()));
-  } else if (!report.last_offset && previous_last_offset && h.base_offset <= *previous_last_offset) {
+  } else if (!report.last_offset && previous_last_offset &&
+             h.base_offset <= *previous_last_offset) {
     add_finding(report, position,
                 "batch base offset " + std::to_string(h.base_offset.value()) +
                     " does not follow the previous segment's last offset " +

@@ -71,9 +71,10 @@ std::optional<Offset> base_offset_from_file_name(const std::filesystem::path& pa
 
 // Scans the segment at `path`, calling `visit` (may be empty) for each
 // complete batch in file order. `previous_last_offset` is the last offset of
-// the segment before this one, which this one's first batch must exceed. Damage (bad CRC, impossible header,
-// truncation, offsets that go backwards) lands in the report's findings;
-// the scan goes on past a bad CRC but stops where the framing is lost.
+// the segment before this one, which this one's first batch must exceed.
+// Damage (bad CRC, impossible header, truncation, offsets that go backwards)
+// lands in the report's findings; the scan goes on past a bad CRC but stops
+// where the framing is lost.
 // Errors: io_error (or not_found) when the file cannot be read.
 Result<SegmentReport> scan_segment(const std::filesystem::path& path,
                                    std::optional<Offset> previous_last_offset,

@@ -13,7 +13,8 @@ namespace {
 using strata::testing::TempDir;
 using namespace std::string_literals;
 
-std::unique_ptr<KvStore> open_store(const std::filesystem::path& path, KvStoreOptions options = {}) {
+std::unique_ptr<KvStore> open_store(const std::filesystem::path& path,
+                                    KvStoreOptions options = {}) {
   auto store = KvStore::open(path.string(), options);
   REQUIRE(store.ok());
   return std::move(store).value();
@@ -105,7 +106,8 @@ TEST_CASE("kv store prefix scan works at the end of the key space", "[storage][k
 
   auto all_ff = store->scan_prefix("\xff");
   REQUIRE(all_ff.ok());
-  CHECK(keys_of(*all_ff) == std::vector<std::string>{"\xff", "\xff\x00"s, "\xff\xff", "\xff\xff\xff"});
+  CHECK(keys_of(*all_ff) ==
+        std::vector<std::string>{"\xff", "\xff\x00"s, "\xff\xff", "\xff\xff\xff"});
 
   auto ff_ff = store->scan_prefix("\xff\xff");
   REQUIRE(ff_ff.ok());
@@ -173,7 +175,8 @@ TEST_CASE("kv store open reports clear errors for bad paths", "[storage][kv_stor
     CHECK_THAT(store.status().message(), Catch::Contains(file.string()));
   }
   SECTION("a missing store without create_if_missing") {
-    auto store = KvStore::open((dir / "absent").string(), KvStoreOptions{.create_if_missing = false});
+    auto store =
+        KvStore::open((dir / "absent").string(), KvStoreOptions{.create_if_missing = false});
     REQUIRE_FALSE(store.ok());
     CHECK(store.status().code() == ErrorCode::invalid_argument);
   }

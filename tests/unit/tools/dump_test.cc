@@ -148,14 +148,16 @@ TEST_CASE("strata-dump reads a single segment file and prints its size", "[tools
   DumpRun run = run_dump(dir, {file.string()});
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::Contains("base_offset=7 size_bytes=" +
-                                      std::to_string(fs::file_size(file)) + " batches=1 records=2"));
+                                      std::to_string(fs::file_size(file)) +
+                                      " batches=1 records=2"));
 }
 
 TEST_CASE("strata-dump exits 1 and names the byte position of a batch with a flipped byte",
           "[tools][dump]") {
   TempDir dir;
   const fs::path file = dir / segment_name(0);
-  const auto positions = write_segment(file, {make_batch(0, 3), make_batch(3, 3), make_batch(6, 3)});
+  const auto positions =
+      write_segment(file, {make_batch(0, 3), make_batch(3, 3), make_batch(6, 3)});
   corrupt_byte(file, positions[1] + batch_layout::kHeaderSize + 4);
 
   DumpRun run = run_dump(dir, {dir.path().string()});
@@ -257,7 +259,7 @@ void write_time_index(const fs::path& file,
   write_segment(file, {bytes});
 }
 
-TEST_CASE("strata-dump --verify-index accepts indexes that match the log and flags those that do not",
+TEST_CASE("strata-dump --verify-index accepts matching indexes and flags entries that disagree",
           "[tools][dump]") {
   TempDir dir;
   const fs::path log = dir / segment_name(100);
