@@ -18,6 +18,8 @@
 #include "common/endian.h"
 #include "common/record_batch.h"
 #include "common/record_batch_builder.h"
+#include "storage/log_options.h"
+#include "storage/partition_log.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
@@ -315,6 +317,30 @@ TEST_CASE("strata-dump --verify-index accepts matching indexes and flags entries
     write_offset_index(index, {{4, p1}});
     CHECK(run_dump(dir, {log.string()}).exit_code == 0);
   }
+}
+
+TEST_CASE("strata-dump --verify-index finds a log written by PartitionLog clean", "[tools][dump]") {
+  TempDir dir;
+  const fs::path partition = dir / "orders-0";
+  storage::LogOptions options;
+  options.segment_bytes = 2048;
+  options.index_interval_bytes = 200;
+  options.durable = false;
+  {
+    auto log = storage::PartitionLog::open(partition, options);
+    REQUIRE(log.ok());
+    for (int i = 0; i < 40; ++i) {
+      Buffer batch = make_batch(0, 3);
+      REQUIRE((*log)->append(batch).ok());
+    }
+    REQUIRE((*log)->close().ok());
+  }
+  REQUIRE(fs::exists(partition / segment_name(0)));
+
+  DumpRun run = run_dump(dir, {"--verify-index", partition.string()});
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.empty());
+  CHECK_THAT(run.out, Catch::Contains("batches=40 records=120 findings=0"));
 }
 
 TEST_CASE("strata-dump exits 2 on usage errors and 0 on --help", "[tools][dump]") {
