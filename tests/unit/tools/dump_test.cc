@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/compression.h"
 #include "common/endian.h"
 #include "common/record_batch.h"
 #include "common/record_batch_builder.h"
@@ -341,6 +342,26 @@ TEST_CASE("strata-dump --verify-index finds a log written by PartitionLog clean"
   CHECK(run.exit_code == 0);
   CHECK(run.err.empty());
   CHECK_THAT(run.out, Catch::Contains("batches=40 records=120 findings=0"));
+}
+
+TEST_CASE("strata-dump --records decodes compressed batches", "[tools][dump]") {
+  TempDir dir;
+  const Compression codec = GENERATE(Compression::gzip, Compression::snappy, Compression::lz4,
+                                     Compression::zstd);
+  RecordBatchBuilder builder(RecordBatchOptions{.base_offset = Offset(0), .compression = codec});
+  for (int i = 0; i < 3; ++i) {
+    const std::string value = "value-" + std::to_string(i);
+    REQUIRE(builder.append(2000 + i, as_bytes("key"), as_bytes(value)).ok());
+  }
+  Result<Buffer> batch = builder.build();
+  REQUIRE(batch.ok());
+  write_segment(dir / segment_name(0), {*batch});
+
+  DumpRun run = run_dump(dir, {"--records", dir.path().string()});
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains(std::string("codec=") + to_string(codec)));
+  CHECK_THAT(run.out, Catch::Contains("record offset=2 timestamp=2002 key=\"key\" "
+                                      "value=\"value-2\""));
 }
 
 TEST_CASE("strata-dump exits 2 on usage errors and 0 on --help", "[tools][dump]") {
