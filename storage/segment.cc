@@ -98,14 +98,18 @@ Status Segment::load_trusted(bool* rebuilt) {
   std::int64_t walked_max = -1;
   bool first = true;
   bool anchored = true;
+  // Walk from the last entry: it must point at a batch starting at its
+  // offset, and no later batch may have been due an entry (a torn or
+  // missing index file).
   STRATA_TRY_ASSIGN(ScanOutcome outcome,
                     scan_batches(log_, last.position, file_size, base_ + last.relative_offset,
                                  ScanMode::headers,
-                                 [&](const RecordBatchHeader& h, std::uint64_t) {
+                                 [&](const RecordBatchHeader& h, std::uint64_t pos) {
                                    if (first && h.base_offset != base_ + last.relative_offset &&
                                        !oi.empty()) {
                                      anchored = false;
                                    }
+                                   if (pos - last.position >= index_interval_) anchored = false;
                                    first = false;
                                    walked_max = std::max(walked_max, h.max_timestamp);
                                  }));

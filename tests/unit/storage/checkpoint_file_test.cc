@@ -18,7 +18,7 @@ TEST_CASE("a checkpoint reads back the value last written", "[storage][checkpoin
   REQUIRE(CheckpointFile::write(path, 42).ok());
   REQUIRE(CheckpointFile::write(path, -7).ok());
   CHECK(CheckpointFile::read(path).value() == std::optional<std::int64_t>(-7));
-  CHECK(testing::file_size(path) == CheckpointFile::kSize);
+  CHECK(size_of_file(path) == CheckpointFile::kSize);
   CHECK_FALSE(std::filesystem::exists(tmp / "x.checkpoint.tmp"));
 }
 

@@ -98,7 +98,7 @@ void corrupt_byte(const std::filesystem::path& file, std::uint64_t position) {
   write_file(file, b);
 }
 
-std::uint64_t file_size(const std::filesystem::path& file) {
+std::uint64_t size_of_file(const std::filesystem::path& file) {
   return std::filesystem::file_size(file);
 }
 

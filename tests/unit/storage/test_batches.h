@@ -36,7 +36,7 @@ std::vector<Offset> base_offsets(ByteSpan batches);
 // File helpers.
 void truncate_file(const std::filesystem::path& file, std::uint64_t size);
 void corrupt_byte(const std::filesystem::path& file, std::uint64_t position);
-std::uint64_t file_size(const std::filesystem::path& file);
+std::uint64_t size_of_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, ByteSpan bytes);
 Buffer read_file(const std::filesystem::path& file);
 
