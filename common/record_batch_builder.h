@@ -61,7 +61,8 @@ class RecordBatchBuilder {
   // estimate (compressed output is usually much smaller), which is what a
   // producer compares against its batch.size / max.request.size.
   std::size_t estimated_size_bytes() const { return batch_layout::kHeaderSize + records_.size(); }
-  // estimated_size_bytes() after appending this record, without appending it.
+  // estimated_size_bytes() after appending this record, without appending it;
+  // SIZE_MAX when append() would refuse the record for its size.
   std::size_t estimated_size_with(std::int64_t timestamp, std::optional<ByteSpan> key,
                                   std::optional<ByteSpan> value,
                                   std::span<const RecordHeader> headers = {}) const;
