@@ -1,6 +1,9 @@
 #include "storage/flusher.h"
 
 #include <atomic>
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
 #include <mutex>
 #include <random>
@@ -221,6 +224,59 @@ TEST_CASE("readers on other threads see whole batches while one writer appends, 
   CHECK(bad.load() == 0);
   CHECK(reads.load() > 0);
   CHECK(log->log_start_offset() > Offset(0));
+}
+
+// RLIMIT_FSIZE makes the kernel refuse writes past a size (EFBIG): a real
+// failed write without a fault-injecting file system.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = ::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    ::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  rlimit saved_{};
+  sighandler_t old_handler_;
+};
+
+TEST_CASE("a failed write turns the log read-only and fails its waiters and later appends",
+          "[storage][flusher][failure]") {
+  TempDir tmp;
+  Flusher flusher;
+  flusher.start();
+  LogOptions o = small_log_options();
+  o.segment_bytes = 1 << 20;
+  auto log = open_log(tmp / "p-0", o, &flusher);
+  append_batches(*log, 2);
+  Status waiter;
+  Status append_error;
+  {
+    FileSizeLimit limit(400);  // the log holds 322 bytes; the next batch crosses 400
+    Buffer b = make_batch(1, 200, 1, 1);
+    auto r = log->append(b);
+    REQUIRE_FALSE(r.ok());
+    append_error = r.status();
+  }
+  CHECK(append_error.code() == ErrorCode::io_error);
+  CHECK(log->health().code() == ErrorCode::io_error);
+  log->when_flushed(Offset(6), [&](Status st) { waiter = st; });
+  CHECK(waiter.code() == ErrorCode::io_error);
+  Buffer later = make_batch(1, 10, 1, 1);
+  CHECK(log->append(later).status() == ErrorCode::io_error);
+  CHECK(log->log_end_offset() == Offset(6));
+  auto still = log->read(Offset(0), 1 << 20);  // what was written stays readable
+  REQUIRE(still.ok());
+  CHECK(base_offsets(*still) == std::vector<Offset>{Offset(0), Offset(3)});
+  CHECK_FALSE(log->close().ok());
+  CHECK_FALSE(std::filesystem::exists(tmp / "p-0" / PartitionLog::kCleanShutdownFile));
 }
 
 }  // namespace
