@@ -44,15 +44,20 @@ void PartitionLog::when_flushed(Offset end, FlushCallback done) {
 Status PartitionLog::sync() { return flush_round(); }
 
 Status PartitionLog::flush_round() {
-  std::lock_guard round(round_mu_);
-  FlushWork work = begin_flush();
+  Completions ready;
   Status st;
-  for (const std::shared_ptr<Segment>& segment : work.segments) {
-    st = segment->sync();
-    if (!st.ok()) break;
+  {
+    std::lock_guard round(round_mu_);
+    FlushWork work = begin_flush();
+    for (const std::shared_ptr<Segment>& segment : work.segments) {
+      st = segment->sync();
+      if (!st.ok()) break;
+    }
+    ready = finish_flush(work, st);
+    if (st.ok()) advance_recovery_point();
   }
-  finish_flush(work, st);
-  if (st.ok()) advance_recovery_point();
+  // Outside round_mu_: a completion may append and sync inline again.
+  for (auto& [done, outcome] : ready) done(outcome);
   STRATA_TRY(st);
   return health();
 }
@@ -66,8 +71,9 @@ PartitionLog::FlushWork PartitionLog::begin_flush() {
   return work;
 }
 
-void PartitionLog::finish_flush(const FlushWork& work, const Status& status) {
-  std::vector<std::pair<FlushCallback, Status>> ready;
+PartitionLog::Completions PartitionLog::finish_flush(const FlushWork& work,
+                                                    const Status& status) {
+  Completions ready;
   bool newly_failed = false;
   {
     std::lock_guard lock(flush_mu_);
@@ -100,7 +106,7 @@ void PartitionLog::finish_flush(const FlushWork& work, const Status& status) {
   if (newly_failed) {
     logger()->error("{}: fdatasync failed, log is read-only: {}", name_, status.to_string());
   }
-  for (auto& [done, st] : ready) done(st);
+  return ready;
 }
 
 void PartitionLog::advance_recovery_point() {
@@ -108,7 +114,8 @@ void PartitionLog::advance_recovery_point() {
   // of the last segment that starts at or below the flushed end.
   Offset flushed = flushed_end();
   Offset candidate = recovery_point_;
-  for (const auto& segment : *snapshot()) {
+  const std::shared_ptr<const SegmentList> list = snapshot();  // keep alive while iterating
+  for (const auto& segment : *list) {
     if (segment->base_offset() <= flushed) candidate = std::max(candidate, segment->base_offset());
   }
   if (candidate <= recovery_point_) return;

@@ -60,7 +60,7 @@ Status PartitionLog::truncate_to(Offset offset) {
   }
   if (offset >= log_end_offset()) return Status::ok_status();
 
-  std::lock_guard round(round_mu_);  // no flush round in flight from here on
+  std::unique_lock round(round_mu_);  // no flush round in flight from here on
   std::shared_ptr<const SegmentList> list = snapshot();
   // Keep segments starting below `offset` (at least the first one).
   std::size_t keep = 1;
@@ -84,6 +84,7 @@ Status PartitionLog::truncate_to(Offset offset) {
   Status st = target->truncate_to(offset);
   if (st.ok()) st = target->sync();
   if (!st.ok()) {
+    round.unlock();
     fail(st);
     return st;
   }
@@ -99,6 +100,7 @@ Status PartitionLog::truncate_to(Offset offset) {
     dropped.insert(std::make_move_iterator(first), std::make_move_iterator(waiters_.end()));
     waiters_.erase(first, waiters_.end());
   }
+  round.unlock();
   for (auto& [at, done] : dropped) {
     done(out_of_range_error(name_ + ": truncated to " + std::to_string(end.value()) +
                             " before offset " + std::to_string(at.value()) + " was flushed"));

@@ -228,7 +228,8 @@ Result<std::optional<TimestampOffset>> PartitionLog::offset_for_timestamp(
 
 std::uint64_t PartitionLog::size_bytes() const {
   std::uint64_t total = 0;
-  for (const auto& segment : *snapshot()) total += segment->size();
+  const std::shared_ptr<const SegmentList> list = snapshot();  // keep alive while iterating
+  for (const auto& segment : *list) total += segment->size();
   return total;
 }
 
@@ -245,7 +246,8 @@ std::vector<SegmentInfo> PartitionLog::segments() const {
 }
 
 std::optional<Offset> PartitionLog::damaged_from() const {
-  for (const auto& segment : *snapshot()) {
+  const std::shared_ptr<const SegmentList> list = snapshot();  // keep alive while iterating
+  for (const auto& segment : *list) {
     if (segment->damaged_from()) return segment->damaged_from();
   }
   return std::nullopt;

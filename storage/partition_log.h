@@ -140,7 +140,12 @@ class PartitionLog {
   Offset log_start_offset() const { return Offset(log_start_.load(std::memory_order_acquire)); }
   Offset log_end_offset() const { return Offset(log_end_.load(std::memory_order_acquire)); }
   // Exclusive end of the fdatasynced prefix (== log end right after open).
+  // With durable == false it moves only on sync(), roll-free closes and opens.
   Offset flushed_end() const { return Offset(flushed_end_.load(std::memory_order_acquire)); }
+  // The end below which appends count as acknowledged: flushed_end() when
+  // durable, log_end_offset() otherwise. What a follower reports and what a
+  // single replica may use as its high watermark.
+  Offset acked_end() const { return options_.durable ? flushed_end() : log_end_offset(); }
   std::uint64_t size_bytes() const;
   std::vector<SegmentInfo> segments() const;
   // The lowest offset at which a segment was found damaged at open, if any.
@@ -160,6 +165,7 @@ class PartitionLog {
   friend class Flusher;
   using SegmentList = std::vector<std::shared_ptr<Segment>>;
 
+  using Completions = std::vector<std::pair<FlushCallback, Status>>;
   struct FlushWork {
     Offset target;
     SegmentList segments;
@@ -185,7 +191,8 @@ class PartitionLog {
   // log_flush.cc
   Status flush_round();
   FlushWork begin_flush();
-  void finish_flush(const FlushWork& work, const Status& status);
+  // Requires round_mu_. Returns the completions to run once it is released.
+  Completions finish_flush(const FlushWork& work, const Status& status);
   void mark_dirty(const std::shared_ptr<Segment>& segment, Offset pending_end);
   void advance_recovery_point();
   Status write_clean_marker();

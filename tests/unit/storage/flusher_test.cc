@@ -147,6 +147,24 @@ TEST_CASE("without a running flusher a durable append syncs inline before comple
   CHECK(completed);
 }
 
+TEST_CASE("a completion may append again and sync inline without deadlocking",
+          "[storage][flusher]") {
+  TempDir tmp;
+  auto log = open_log(tmp / "p-0", small_log_options(), nullptr);
+  int completed = 0;
+  Buffer inner = make_batch(1, 10, 1, 2);
+  Buffer outer = make_batch(1, 10, 1, 1);
+  REQUIRE(log->append(outer, [&](Status st) {
+                  REQUIRE(st.ok());
+                  ++completed;
+                  REQUIRE(log->append(inner, [&](Status st2) { completed += st2.ok() ? 1 : 0; }).ok());
+                })
+              .ok());
+  CHECK(completed == 2);
+  CHECK(log->flushed_end() == Offset(2));
+  CHECK(log->acked_end() == Offset(2));
+}
+
 TEST_CASE("close completes every waiter and later waiters get shutting_down",
           "[storage][flusher]") {
   TempDir tmp;
