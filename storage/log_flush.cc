@@ -24,10 +24,10 @@ void PartitionLog::when_flushed(Offset end, FlushCallback done) {
     if (!failed_.ok()) {
       immediate = failed_;
       ready = true;
+    } else if (!options_.durable || Offset(flushed_end_.load(std::memory_order_acquire)) >= end) {
+      ready = true;
     } else if (closing_) {
       immediate = Status(ErrorCode::shutting_down, name_ + ": log closed");
-      ready = true;
-    } else if (!options_.durable || Offset(flushed_end_.load(std::memory_order_acquire)) >= end) {
       ready = true;
     } else {
       waiters_.emplace(end, std::move(done));

@@ -22,12 +22,15 @@ struct LogOptions {
 
   // Roll the active segment when an append would take it past this size
   // (segment.bytes). A batch larger than this still goes into a fresh segment.
+  // At most 2 GiB - 1 (index positions are 32-bit).
   std::uint64_t segment_bytes = 1ull << 30;
   // Roll the active segment when its first append is this old (segment.ms).
   std::int64_t segment_ms = 7LL * 24 * 3600 * 1000;
-  // Delete the oldest closed segments while the log exceeds this (retention.bytes).
+  // Delete the oldest closed segment while the log holds at least this many
+  // bytes without it (retention.bytes, Kafka's rule); -1 = unlimited.
   std::int64_t retention_bytes = kUnlimited;
-  // Delete closed segments whose largest batch max timestamp is older (retention.ms).
+  // Delete closed segments whose largest batch max timestamp is older than
+  // this (retention.ms); -1 = unlimited.
   std::int64_t retention_ms = 7LL * 24 * 3600 * 1000;
   // Bytes of log between two offset index entries (index.interval.bytes).
   std::uint32_t index_interval_bytes = 4096;

@@ -18,8 +18,10 @@ PartitionLog::PartitionLog(std::filesystem::path dir, LogOptions options, Flushe
 
 Result<std::unique_ptr<PartitionLog>> PartitionLog::open(const std::filesystem::path& dir,
                                                          LogOptions options, Flusher* flusher) {
-  if (options.segment_bytes == 0 || options.segment_bytes > UINT32_MAX) {
-    return invalid_argument_error("segment_bytes must be in [1, 4 GiB)");
+  // Index positions are 32-bit; one append may overshoot segment_bytes by a
+  // batch list, so keep well below 4 GiB (Kafka's limit is 2 GiB too).
+  if (options.segment_bytes == 0 || options.segment_bytes > std::numeric_limits<std::int32_t>::max()) {
+    return invalid_argument_error("segment_bytes must be in [1, 2 GiB)");
   }
   if (options.index_interval_bytes == 0) {
     return invalid_argument_error("index_interval_bytes must be positive");
@@ -256,6 +258,12 @@ std::optional<Offset> PartitionLog::damaged_from() const {
 Status PartitionLog::close() {
   if (closed_) return Status::ok_status();
   closed_ = true;
+  {
+    // From here on when_flushed() answers shutting_down for anything not yet
+    // flushed, so nobody schedules this log on the Flusher again.
+    std::lock_guard lock(flush_mu_);
+    closing_ = true;
+  }
   if (flusher_ != nullptr) flusher_->detach(this);
   Status health_now = health();
   if (health_now.ok()) {
@@ -266,7 +274,6 @@ Status PartitionLog::close() {
   std::multimap<Offset, FlushCallback> left;
   {
     std::lock_guard lock(flush_mu_);
-    closing_ = true;
     left.swap(waiters_);
   }
   for (auto& [end, done] : left) done(Status(ErrorCode::shutting_down, name_ + ": log closed"));

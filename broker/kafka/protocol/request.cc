@@ -56,12 +56,14 @@ Status append_request(Buffer& out, const RequestHeader& header, const RequestBod
     return invalid_argument_error("kafka: " + describe(header.api_key, header.api_version) +
                                   " is not supported");
   }
+  const std::size_t old_size = out.size();
   const std::size_t start = begin_frame(out);
   Writer w(out, is_flexible(header.api_key, header.api_version));
   write_request_header(w, header);
   std::visit([&](const auto& b) { write(w, header.api_version, b); }, body);
-  STRATA_TRY(w.status());
-  return finish_frame(out, start);
+  Status status = w.ok() ? finish_frame(out, start) : w.status();
+  if (!status.ok()) out.resize(old_size);
+  return status;
 }
 
 }  // namespace strata::kafka

@@ -42,8 +42,9 @@ Result<RequestBody> decode_request_body(const RequestHeader& header, ByteSpan bo
 Result<Request> decode_request(ByteSpan payload);
 
 // Appends a complete request frame (size, header of the right version,
-// body). Errors: invalid_argument when header.api_key does not match the
-// body's type, the version is not advertised, or a value does not fit.
+// body); on error `out` keeps its old size. Errors: invalid_argument when
+// header.api_key does not match the body's type, the version is not
+// advertised, or a value does not fit.
 Status append_request(Buffer& out, const RequestHeader& header, const RequestBody& body);
 
 }  // namespace strata::kafka
