@@ -35,8 +35,12 @@ void response_fields(Io& io, std::int16_t /*version*/, M& m) {
 }  // namespace
 
 void read(Reader& in, std::int16_t v, CreatePartitionsRequest& m) { request_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const CreatePartitionsRequest& m) { request_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const CreatePartitionsRequest& m) {
+  request_fields(out, v, m);
+}
 void read(Reader& in, std::int16_t v, CreatePartitionsResponse& m) { response_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const CreatePartitionsResponse& m) { response_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const CreatePartitionsResponse& m) {
+  response_fields(out, v, m);
+}
 
 }  // namespace strata::kafka

@@ -44,6 +44,8 @@ void response_fields(Io& io, std::int16_t v, M& m) {
 void read(Reader& in, std::int16_t v, CreateTopicsRequest& m) { request_fields(in, v, m); }
 void write(Writer& out, std::int16_t v, const CreateTopicsRequest& m) { request_fields(out, v, m); }
 void read(Reader& in, std::int16_t v, CreateTopicsResponse& m) { response_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const CreateTopicsResponse& m) { response_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const CreateTopicsResponse& m) {
+  response_fields(out, v, m);
+}
 
 }  // namespace strata::kafka

@@ -26,6 +26,8 @@ void response_fields(Io& io, std::int16_t /*version*/, M& m) {
 void read(Reader& in, std::int16_t v, DeleteGroupsRequest& m) { request_fields(in, v, m); }
 void write(Writer& out, std::int16_t v, const DeleteGroupsRequest& m) { request_fields(out, v, m); }
 void read(Reader& in, std::int16_t v, DeleteGroupsResponse& m) { response_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const DeleteGroupsResponse& m) { response_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const DeleteGroupsResponse& m) {
+  response_fields(out, v, m);
+}
 
 }  // namespace strata::kafka

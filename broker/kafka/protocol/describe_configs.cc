@@ -49,8 +49,12 @@ void response_fields(Io& io, std::int16_t v, M& m) {
 }  // namespace
 
 void read(Reader& in, std::int16_t v, DescribeConfigsRequest& m) { request_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const DescribeConfigsRequest& m) { request_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const DescribeConfigsRequest& m) {
+  request_fields(out, v, m);
+}
 void read(Reader& in, std::int16_t v, DescribeConfigsResponse& m) { response_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const DescribeConfigsResponse& m) { response_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const DescribeConfigsResponse& m) {
+  response_fields(out, v, m);
+}
 
 }  // namespace strata::kafka

@@ -25,8 +25,12 @@ void response_fields(Io& io, std::int16_t /*version*/, M& m) {
 }  // namespace
 
 void read(Reader& in, std::int16_t v, InitProducerIdRequest& m) { request_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const InitProducerIdRequest& m) { request_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const InitProducerIdRequest& m) {
+  request_fields(out, v, m);
+}
 void read(Reader& in, std::int16_t v, InitProducerIdResponse& m) { response_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const InitProducerIdResponse& m) { response_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const InitProducerIdResponse& m) {
+  response_fields(out, v, m);
+}
 
 }  // namespace strata::kafka

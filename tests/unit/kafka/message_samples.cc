@@ -13,7 +13,9 @@ T next(Counter& c) {
 }
 std::string text(Counter& c) { return "s" + std::to_string(c.n++); }
 std::vector<std::string> texts(Counter& c) { return {text(c), text(c)}; }
-std::vector<std::int32_t> int32s(Counter& c) { return {next<std::int32_t>(c), next<std::int32_t>(c)}; }
+std::vector<std::int32_t> int32s(Counter& c) {
+  return {next<std::int32_t>(c), next<std::int32_t>(c)};
+}
 Buffer blob(Counter& c) { return to_buffer("b" + std::to_string(c.n++)); }
 Records records(Counter& c) {
   // Opaque to the codec: any bytes do.
