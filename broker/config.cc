@@ -1,0 +1,79 @@
+#include "broker/config.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+namespace strata::broker {
+
+std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
+  BrokerConfig c;
+  std::string listen = c.listen.to_string();
+  std::string http_listen = c.http_listen.to_string();
+  std::string durability = c.topic_defaults.durable ? "fsync" : "async";
+  std::int64_t segment_bytes = static_cast<std::int64_t>(c.topic_defaults.segment_bytes);
+  std::int64_t max_message_bytes = static_cast<std::int64_t>(c.topic_defaults.max_message_bytes);
+
+  CLI::App app{"strata-broker: a Strata broker node (standalone: metadata kept in the data "
+               "directory, nothing else to run)"};
+  app.option_defaults()->always_capture_default();
+  app.set_config("--config", "",
+                 "Read settings from FILE: 'name = value' lines, names as the long flags "
+                 "without '--' (e.g. data-dir = /var/lib/strata); flags on the command line win");
+  app.add_option("--data-dir", c.data_dir, "Directory for partition logs and metadata");
+  app.add_option("--listen", listen, "HOST:PORT of the native gRPC API (port 0: any free port)");
+  app.add_option("--http-listen", http_listen,
+                 "HOST:PORT of /healthz and /metrics (port 0: any free port)");
+  app.add_option("--node-id", c.node_id, "This broker's node id")->check(CLI::NonNegativeNumber);
+  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, critical or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--io-threads", c.io_threads,
+                 "Threads of the pool that runs partition work, reads and admin requests")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--default-partitions", c.topic_defaults.partitions,
+                 "Partitions of a topic created without a count")
+      ->check(CLI::Range(1, kMaxPartitionsPerTopic));
+  app.add_option("--segment-bytes", segment_bytes, "Default segment.bytes: roll size of a segment")
+      ->check(CLI::Range(std::int64_t{14}, std::int64_t{0xFFFFFFFF}));
+  app.add_option("--segment-ms", c.topic_defaults.segment_ms,
+                 "Default segment.ms: age at which the active segment rolls")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--retention-ms", c.topic_defaults.retention_ms,
+                 "Default retention.ms: delete segments older than this (-1: keep forever)")
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()));
+  app.add_option("--retention-bytes", c.topic_defaults.retention_bytes,
+                 "Default retention.bytes: per-partition size limit (-1: none)")
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()));
+  app.add_option("--durability", durability,
+                 "Default durability: fsync (acknowledged = fsynced) or async")
+      ->check(CLI::IsMember({"fsync", "async"}));
+  app.add_option("--max-message-bytes", max_message_bytes,
+                 "Largest record batch: default max.message.bytes and the highest a topic may "
+                 "set; the gRPC receive limit is this plus 64 KiB")
+      ->check(CLI::Range(std::int64_t{61}, std::int64_t{1} << 30));
+  app.add_option("--retention-check-interval-ms", c.retention_check_interval_ms,
+                 "How often retention runs on every partition")
+      ->check(CLI::PositiveNumber);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  auto parsed_listen = parse_host_port(listen);
+  auto parsed_http = parse_host_port(http_listen);
+  if (!parsed_listen.ok() || !parsed_http.ok()) {
+    std::cerr << "strata-broker: "
+              << (!parsed_listen.ok() ? "--listen " + parsed_listen.status().message()
+                                      : "--http-listen " + parsed_http.status().message())
+              << "\n";
+    return 2;
+  }
+  c.listen = *parsed_listen;
+  c.http_listen = *parsed_http;
+  c.topic_defaults.durable = durability == "fsync";
+  c.topic_defaults.segment_bytes = static_cast<std::uint64_t>(segment_bytes);
+  c.topic_defaults.max_message_bytes = static_cast<std::size_t>(max_message_bytes);
+  return c;
+}
+
+}  // namespace strata::broker

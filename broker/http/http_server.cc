@@ -1,0 +1,84 @@
+#include "broker/http/http_server.h"
+
+#include <httplib.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include "broker/logger.h"
+#include "broker/topic_manager.h"
+
+namespace strata::broker {
+namespace {
+
+prometheus::MetricFamily gauge_family(std::string name, std::string help) {
+  prometheus::MetricFamily family;
+  family.name = std::move(name);
+  family.help = std::move(help);
+  family.type = prometheus::MetricType::Gauge;
+  return family;
+}
+
+void add_gauge(prometheus::MetricFamily& family, const Partition& p, double value) {
+  prometheus::ClientMetric metric;
+  metric.label = {{"topic", p.topic_partition().topic},
+                  {"partition", std::to_string(p.topic_partition().partition.value())}};
+  metric.gauge.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+}  // namespace
+
+HttpServer::HttpServer(prometheus::Registry& registry, const TopicManager& topics)
+    : registry_(registry), topics_(topics), server_(std::make_unique<httplib::Server>()) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Result<HostPort> HttpServer::start(const HostPort& address) {
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/plain");
+  });
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(render_metrics(), "text/plain; version=0.0.4");
+  });
+  HostPort bound = address;
+  if (address.port == 0) {
+    const int port = server_->bind_to_any_port(address.host);
+    if (port <= 0) return io_error("http: cannot bind " + address.to_string());
+    bound.port = static_cast<std::uint16_t>(port);
+  } else if (!server_->bind_to_port(address.host, address.port)) {
+    return io_error("http: cannot bind " + address.to_string());
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  logger()->info("http: listening on {}", bound.to_string());
+  return bound;
+}
+
+void HttpServer::stop() {
+  if (!thread_.joinable()) return;
+  server_->stop();
+  thread_.join();
+}
+
+std::string HttpServer::render_metrics() const {
+  std::vector<prometheus::MetricFamily> families = registry_.Collect();
+  auto leo = gauge_family("strata_partition_log_end_offset", "Offset the next appended record gets");
+  auto hw = gauge_family("strata_partition_high_watermark", "End of the records consumers may read");
+  auto start = gauge_family("strata_partition_log_start_offset", "Oldest offset still kept");
+  auto size = gauge_family("strata_partition_size_bytes", "Bytes of the partition's segment files");
+  for (const auto& topic : topics_.list_topics()) {
+    for (const auto& p : topic->partitions) {
+      if (p->is_closed()) continue;
+      add_gauge(leo, *p, static_cast<double>(p->log_end_offset().value()));
+      add_gauge(hw, *p, static_cast<double>(p->high_watermark().value()));
+      add_gauge(start, *p, static_cast<double>(p->log_start_offset().value()));
+      add_gauge(size, *p, static_cast<double>(p->size_bytes()));
+    }
+  }
+  families.push_back(std::move(leo));
+  families.push_back(std::move(hw));
+  families.push_back(std::move(start));
+  families.push_back(std::move(size));
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace strata::broker

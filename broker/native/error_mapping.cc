@@ -1,0 +1,62 @@
+#include "broker/native/error_mapping.h"
+
+namespace strata::broker::native {
+
+v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
+  using S = ErrorSubject;
+  switch (code) {
+    case ErrorCode::ok:
+      return v1::NONE;
+    case ErrorCode::not_found:
+      if (subject == S::partition) return v1::UNKNOWN_PARTITION;
+      if (subject == S::group) return v1::UNKNOWN_GROUP;
+      return v1::UNKNOWN_TOPIC;
+    case ErrorCode::already_exists:
+      return v1::TOPIC_ALREADY_EXISTS;
+    case ErrorCode::invalid_argument:
+      switch (subject) {
+        case S::topic_name: return v1::INVALID_TOPIC_NAME;
+        case S::partition_count: return v1::INVALID_PARTITIONS;
+        case S::topic_config: return v1::INVALID_CONFIG;
+        case S::record: return v1::INVALID_RECORD;
+        case S::group: return v1::INVALID_GROUP_ID;
+        default: return v1::INVALID_REQUEST;
+      }
+    case ErrorCode::out_of_range:
+      return v1::OFFSET_OUT_OF_RANGE;
+    case ErrorCode::corruption:
+      // A produced batch that fails its checks is the client's; damage found
+      // while reading is the broker's storage.
+      return subject == S::record ? v1::CORRUPT_RECORD : v1::STORAGE_ERROR;
+    case ErrorCode::io_error:
+    case ErrorCode::no_space:
+      return v1::STORAGE_ERROR;
+    case ErrorCode::not_leader:
+    case ErrorCode::stale_epoch:
+      return v1::NOT_LEADER;
+    case ErrorCode::fenced:
+      return v1::INVALID_PRODUCER_EPOCH;
+    case ErrorCode::timed_out:
+      return v1::TIMED_OUT;
+    case ErrorCode::unavailable:
+      return v1::UNAVAILABLE;
+    case ErrorCode::too_large:
+      return subject == S::offset_metadata ? v1::OFFSET_METADATA_TOO_LARGE : v1::RECORD_TOO_LARGE;
+    case ErrorCode::unsupported:
+      return v1::UNSUPPORTED;
+    case ErrorCode::shutting_down:
+      return v1::SHUTTING_DOWN;
+    case ErrorCode::internal:
+      return v1::INTERNAL;
+  }
+  return v1::INTERNAL;
+}
+
+v1::Error to_proto_error(const Status& status, ErrorSubject subject) {
+  v1::Error error;
+  error.set_code(to_proto(status.code(), subject));
+  if (!status.ok()) error.set_message(status.message());
+  return error;
+}
+
+}  // namespace strata::broker::native

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <asio/post.hpp>
+#include <asio/thread_pool.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "broker/broker_probe.h"
+#include "broker/host_port.h"
+
+namespace strata::broker {
+class OffsetsStore;
+class TopicManager;
+}  // namespace strata::broker
+
+namespace strata::broker::native {
+
+// Who this broker is, as BrokerInfo and GetMetadata describe it.
+struct BrokerIdentity {
+  std::int32_t node_id = 0;
+  std::string cluster_id;
+  HostPort native_address;
+  HostPort http_address;
+  std::string data_dir;
+  std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
+};
+
+// What every native service needs; owned by the Server, outlives the gRPC
+// server. The referenced objects are thread-safe as their headers say.
+struct ServiceContext {
+  TopicManager& topics;
+  OffsetsStore& offsets;
+  asio::thread_pool& pool;
+  BrokerProbe& probe;
+  BrokerIdentity identity;
+  std::size_t max_message_bytes = 0;
+  const std::atomic<bool>& stopping;
+};
+
+// Runs `fn` (which fills the response) on `executor`, never on the gRPC
+// thread, then finishes the unary call with OK and records its latency.
+template <typename Executor, typename Fn>
+grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* call, ServiceContext& ctx,
+                                    std::string_view api, const Executor& executor, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  const auto start = std::chrono::steady_clock::now();
+  asio::post(executor, [reactor, &ctx, api, start, fn = std::move(fn)]() mutable {
+    fn();
+    ctx.probe.observe_request(
+        api, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+}  // namespace strata::broker::native

@@ -1,0 +1,119 @@
+#include "broker/partition.h"
+
+#include <system_error>
+
+#include <asio/post.hpp>
+
+#include "broker/logger.h"
+
+namespace strata::broker {
+
+Result<std::shared_ptr<Partition>> Partition::open(TopicPartition tp,
+                                                   const std::filesystem::path& dir,
+                                                   storage::LogOptions options,
+                                                   storage::Flusher* flusher,
+                                                   asio::thread_pool& pool) {
+  STRATA_TRY_ASSIGN(auto log, storage::PartitionLog::open(dir, std::move(options), flusher));
+  return std::shared_ptr<Partition>(new Partition(std::move(tp), std::move(log), pool));
+}
+
+Partition::Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log,
+                     asio::thread_pool& pool)
+    : tp_(std::move(tp)),
+      name_(tp_.to_string()),
+      log_(std::move(log)),
+      durable_(log_->options().durable),
+      strand_(asio::make_strand(pool.get_executor())) {}
+
+void Partition::append(Buffer batch, AppendCallback done) {
+  asio::post(strand_, [self = shared_from_this(), batch = std::move(batch),
+                       done = std::move(done)]() mutable {
+    // The durable callback may run inline (async topics) before append()
+    // returns; it only posts, and the posted work runs after this handler,
+    // once `appended` is filled in.
+    auto appended = std::make_shared<storage::AppendResult>();
+    auto result = self->log_->append(std::span<std::byte>(batch), [self, done, appended](Status st) {
+      asio::post(self->strand_, [self, done, appended, st] {
+        self->notify_change();
+        if (st.ok()) {
+          done(*appended);
+        } else {
+          done(st);
+        }
+      });
+    });
+    if (!result.ok()) {
+      done(result.status());
+      return;
+    }
+    *appended = result.value();
+  });
+}
+
+void Partition::run_retention() {
+  asio::post(strand_, [self = shared_from_this()] {
+    if (self->is_closed()) return;
+    Result<std::size_t> deleted = self->log_->apply_retention();
+    if (!deleted.ok()) {
+      logger()->error("{}: retention failed: {}", self->name_, deleted.status().to_string());
+    } else if (*deleted > 0) {
+      self->notify_change();
+    }
+  });
+}
+
+void Partition::close(bool remove_files, std::function<void(Status)> done) {
+  asio::post(strand_, [self = shared_from_this(), remove_files, done = std::move(done)] {
+    self->closed_.store(true, std::memory_order_release);
+    Status st = self->log_->close();
+    if (remove_files) {
+      std::error_code ec;
+      std::filesystem::remove_all(self->log_->dir(), ec);
+      if (ec && st.ok()) st = errno_error("remove " + self->log_->dir().string(), ec.value());
+    }
+    self->notify_change();
+    done(st);
+  });
+}
+
+Result<Buffer> Partition::read(Offset from, std::size_t max_bytes) const {
+  return log_->read(from, max_bytes, high_watermark());
+}
+
+Result<std::optional<storage::TimestampOffset>> Partition::offset_for_timestamp(
+    std::int64_t ts) const {
+  return log_->offset_for_timestamp(ts);
+}
+
+Offset Partition::high_watermark() const {
+  // Single node: committed = durable here (or appended, for async topics).
+  return durable_ ? log_->flushed_end() : log_->log_end_offset();
+}
+
+std::uint64_t Partition::change_seq() const {
+  std::lock_guard lock(waiters_mu_);
+  return change_seq_;
+}
+
+void Partition::wait_for_change(std::uint64_t seen_seq, std::function<void()> wake) {
+  {
+    std::lock_guard lock(waiters_mu_);
+    if (change_seq_ == seen_seq) {
+      waiters_.push_back(std::move(wake));
+      return;
+    }
+  }
+  wake();
+}
+
+void Partition::notify_change() {
+  std::vector<std::function<void()>> waiters;
+  {
+    std::lock_guard lock(waiters_mu_);
+    ++change_seq_;
+    waiters.swap(waiters_);
+  }
+  for (auto& wake : waiters) wake();
+}
+
+}  // namespace strata::broker

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <asio/strand.hpp>
+#include <asio/thread_pool.hpp>
+
+#include "common/bytes.h"
+#include "common/ids.h"
+#include "common/result.h"
+#include "storage/log_options.h"
+#include "storage/partition_log.h"
+
+namespace strata::storage {
+class Flusher;
+}
+
+namespace strata::broker {
+
+// One partition on this (standalone) node: its log, its owner strand and the
+// fetch waiters that want to hear when it changes. Created by TopicManager,
+// shared (shared_ptr) by the topic table and every request in flight on it.
+//
+// Threads: append(), run_retention() and close() may be called from any
+// thread; the work runs on the partition's strand (the one writer of the
+// log). Reads and accessors run on the calling thread (a pool thread: they
+// may touch the disk, so never on a gRPC thread). Consumers see records
+// below high_watermark(): the fsynced end for durable topics, the log end
+// for durability=async topics.
+class Partition : public std::enable_shared_from_this<Partition> {
+ public:
+  using Executor = asio::strand<asio::thread_pool::executor_type>;
+  // Gets the append result (or its error) once the batch is acknowledged:
+  // durable for fsync topics, appended for async ones. Runs on the strand.
+  using AppendCallback = std::function<void(Result<storage::AppendResult>)>;
+
+  // Opens (recovering) the log in `dir`. Blocking: disk I/O.
+  static Result<std::shared_ptr<Partition>> open(TopicPartition tp,
+                                                 const std::filesystem::path& dir,
+                                                 storage::LogOptions options,
+                                                 storage::Flusher* flusher,
+                                                 asio::thread_pool& pool);
+  Partition(const Partition&) = delete;
+  Partition& operator=(const Partition&) = delete;
+
+  // Appends one batch (validated by the log) on the strand.
+  void append(Buffer batch, AppendCallback done);
+  // Deletes segments past retention, on the strand.
+  void run_retention();
+  // Closes the log on the strand (and removes its directory when
+  // `remove_files`), wakes every waiter, then calls `done` with the outcome.
+  void close(bool remove_files, std::function<void(Status)> done);
+
+  // Batches from `from` below the high watermark (see PartitionLog::read).
+  Result<Buffer> read(Offset from, std::size_t max_bytes) const;
+  Result<std::optional<storage::TimestampOffset>> offset_for_timestamp(std::int64_t ts) const;
+
+  Offset high_watermark() const;
+  Offset log_start_offset() const { return log_->log_start_offset(); }
+  Offset log_end_offset() const { return log_->log_end_offset(); }
+  std::uint64_t size_bytes() const { return log_->size_bytes(); }
+  std::size_t max_message_bytes() const { return log_->options().max_batch_bytes; }
+  bool is_closed() const { return closed_.load(std::memory_order_acquire); }
+  const TopicPartition& topic_partition() const { return tp_; }
+  const std::string& name() const { return name_; }
+
+  // A counter that moves whenever the high watermark, the log start or the
+  // open state changes. Read it before looking at the partition, then pass
+  // it to wait_for_change.
+  std::uint64_t change_seq() const;
+  // Runs `wake` once (on some thread; keep it short) after the partition
+  // changed since `seen_seq`; at once when it already has.
+  void wait_for_change(std::uint64_t seen_seq, std::function<void()> wake);
+
+ private:
+  Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log, asio::thread_pool& pool);
+  void notify_change();
+
+  const TopicPartition tp_;
+  const std::string name_;
+  const std::unique_ptr<storage::PartitionLog> log_;  // written on strand_ only
+  const bool durable_;
+  Executor strand_;
+  std::atomic<bool> closed_{false};
+
+  mutable std::mutex waiters_mu_;
+  std::uint64_t change_seq_ = 0;                     // guarded by waiters_mu_
+  std::vector<std::function<void()>> waiters_;       // guarded by waiters_mu_
+};
+
+}  // namespace strata::broker

@@ -1,0 +1,151 @@
+#include "broker/server.h"
+
+#include <filesystem>
+#include <random>
+
+#include <asio/thread_pool.hpp>
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
+#include "broker/broker_probe.h"
+#include "broker/group/offsets_store.h"
+#include "broker/http/http_server.h"
+#include "broker/logger.h"
+#include "broker/native/admin_service.h"
+#include "broker/native/fetch_service.h"
+#include "broker/native/group_service.h"
+#include "broker/native/metadata_service.h"
+#include "broker/native/offsets_service.h"
+#include "broker/native/produce_service.h"
+#include "broker/topic_manager.h"
+#include "storage/flusher.h"
+#include "storage/kv_store.h"
+
+namespace strata::broker {
+namespace {
+
+// Room for the protobuf framing around the largest batch.
+constexpr int kGrpcOverheadBytes = 64 * 1024;
+
+Result<std::string> load_cluster_id(storage::KvStore& kv) {
+  STRATA_TRY_ASSIGN(std::optional<std::string> id, kv.get("cluster-id"));
+  if (id) return *id;
+  std::random_device rd;
+  char text[33];
+  std::snprintf(text, sizeof(text), "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+  STRATA_TRY(kv.put("cluster-id", text));
+  return std::string(text);
+}
+
+}  // namespace
+
+struct Server::Parts {
+  std::unique_ptr<storage::KvStore> kv;
+  std::unique_ptr<storage::Flusher> flusher;
+  std::unique_ptr<asio::thread_pool> pool;
+  std::unique_ptr<TopicManager> topics;
+  std::unique_ptr<OffsetsStore> offsets;
+  prometheus::Registry registry;
+  std::unique_ptr<BrokerProbe> probe;
+  std::unique_ptr<native::ServiceContext> context;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<HttpServer> http;
+  HostPort native_address;
+  HostPort http_address;
+};
+
+Server::Server(BrokerConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
+
+Server::~Server() { stop(); }
+
+Status Server::start() {
+  Parts& p = *parts_;
+  started_ = true;
+  const std::filesystem::path data_dir = config_.data_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return errno_error("create " + data_dir.string(), ec.value());
+  STRATA_TRY_ASSIGN(p.kv, storage::KvStore::open((data_dir / "kv").string()));
+  STRATA_TRY_ASSIGN(std::string cluster_id, load_cluster_id(*p.kv));
+  p.flusher = std::make_unique<storage::Flusher>("flusher");
+  p.flusher->start();
+  p.pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(config_.io_threads));
+  p.topics = std::make_unique<TopicManager>(data_dir, *p.kv, *p.flusher, *p.pool,
+                                            config_.topic_defaults);
+  STRATA_TRY(p.topics->load());
+  if (!p.topics->find_topic(std::string(kOffsetsTopic)).ok()) {
+    STRATA_TRY(p.topics->create_topic(std::string(kOffsetsTopic), 1,
+                                      {{"retention.ms", "-1"}, {"durability", "fsync"}}, true));
+  }
+  STRATA_TRY_ASSIGN(auto offsets_topic, p.topics->find_topic(std::string(kOffsetsTopic)));
+  p.offsets = std::make_unique<OffsetsStore>(*p.kv, offsets_topic->partitions.at(0));
+  STRATA_TRY(p.offsets->load());
+  p.topics->start_retention(std::chrono::milliseconds(config_.retention_check_interval_ms));
+
+  p.probe = std::make_unique<BrokerProbe>(p.registry);
+  p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.pool, *p.probe, {},
+                                             config_.topic_defaults.max_message_bytes, stopping_});
+  p.services.push_back(std::make_unique<native::AdminService>(*p.context));
+  p.services.push_back(std::make_unique<native::MetadataService>(*p.context));
+  p.services.push_back(std::make_unique<native::ProduceService>(*p.context));
+  p.services.push_back(std::make_unique<native::FetchService>(*p.context));
+  p.services.push_back(std::make_unique<native::OffsetsService>(*p.context));
+  p.services.push_back(std::make_unique<native::GroupService>(*p.context));
+
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(config_.listen.to_string(), grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(config_.topic_defaults.max_message_bytes) + kGrpcOverheadBytes);
+  for (auto& service : p.services) builder.RegisterService(service.get());
+  p.grpc_server = builder.BuildAndStart();
+  if (!p.grpc_server || bound_port == 0) {
+    return io_error("native: cannot listen on " + config_.listen.to_string());
+  }
+  p.native_address = HostPort{config_.listen.host, static_cast<std::uint16_t>(bound_port)};
+
+  p.http = std::make_unique<HttpServer>(p.registry, *p.topics);
+  STRATA_TRY_ASSIGN(p.http_address, p.http->start(config_.http_listen));
+
+  native::BrokerIdentity& id = p.context->identity;
+  id.node_id = config_.node_id;
+  id.cluster_id = cluster_id;
+  id.native_address = p.native_address;
+  id.http_address = p.http_address;
+  id.data_dir = std::filesystem::absolute(data_dir).string();
+  logger()->info("broker: node {} ready native={} http={} data_dir={} topics={}", config_.node_id,
+                 p.native_address.to_string(), p.http_address.to_string(), id.data_dir,
+                 p.topics->list_topics().size());
+  return Status::ok_status();
+}
+
+void Server::stop() {
+  if (!started_) return;
+  started_ = false;
+  Parts& p = *parts_;
+  logger()->info("broker: stopping");
+  stopping_.store(true, std::memory_order_release);
+  if (p.http) p.http->stop();
+  if (p.grpc_server) {
+    // In-flight calls get a moment to finish; then gRPC cancels them.
+    p.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    p.grpc_server.reset();
+  }
+  if (p.topics) p.topics->stop();  // closes every log on its strand
+  if (p.flusher) p.flusher->stop();
+  if (p.pool) p.pool->join();
+  p.services.clear();
+  p.context.reset();
+  p.offsets.reset();
+  p.topics.reset();
+  p.pool.reset();
+  p.flusher.reset();
+  p.kv.reset();
+  logger()->info("broker: stopped");
+}
+
+const HostPort& Server::native_address() const { return parts_->native_address; }
+const HostPort& Server::http_address() const { return parts_->http_address; }
+
+}  // namespace strata::broker
