@@ -1,0 +1,66 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/temp_dir.h"
+
+namespace strata::testing {
+
+// A real strata-broker process on ephemeral loopback ports, for integration
+// tests. start() launches the binary with --listen 127.0.0.1:0
+// --http-listen 127.0.0.1:0 and reads its ready line (with a deadline) to
+// learn the ports. The destructor always kills it by PID (SIGKILL) if it is
+// still running. One test thread uses it.
+class BrokerProcess {
+ public:
+  struct Options {
+    // The binary; defaults to STRATA_BROKER_PATH (a compile definition).
+    std::string binary;
+    // The data directory; empty = a fresh TempDir owned by this object.
+    // Pass the same one again to restart on the same data.
+    std::filesystem::path data_dir;
+    // More flags, e.g. {"--retention-check-interval-ms", "100"}.
+    std::vector<std::string> extra_args;
+    std::chrono::milliseconds ready_timeout{20000};
+  };
+
+  BrokerProcess();
+  explicit BrokerProcess(Options options);
+  ~BrokerProcess();
+  BrokerProcess(const BrokerProcess&) = delete;
+  BrokerProcess& operator=(const BrokerProcess&) = delete;
+
+  // Launches the broker and waits for its ready line; false (with the reason
+  // in error()) when it exits or stays silent past the deadline.
+  bool start();
+  // SIGTERM, then waits up to `timeout` for the exit; SIGKILL after that.
+  // Returns the exit status (0 for a clean stop), -1 when it had to be killed.
+  int stop(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  // SIGKILL and reap.
+  void kill();
+
+  bool running() const { return pid_ > 0; }
+  // "127.0.0.1:PORT" of the native gRPC API and of the HTTP listener.
+  const std::string& native_address() const { return native_address_; }
+  const std::string& http_address() const { return http_address_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  Options options_;
+  std::unique_ptr<TempDir> owned_dir_;
+  std::filesystem::path data_dir_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string native_address_;
+  std::string http_address_;
+  std::string error_;
+};
+
+}  // namespace strata::testing
