@@ -1,13 +1,18 @@
 // strata-bench: load generator. `log` appends straight to storage::PartitionLog
-// (no broker, no network) and measures durable append throughput and latency.
+// (no broker, no network) and measures durable append throughput and latency;
+// `produce`, `consume` and `e2e` drive a running broker through libstrata.
+
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "common/logging.h"
+#include "tools/bench/client_bench.h"
 #include "tools/bench/log_bench.h"
 
 namespace {
@@ -63,6 +68,43 @@ void add_log_command(CLI::App& app, LogFlags& flags) {
   log->add_flag("--quiet", flags.quiet, "Print only the machine-readable line");
 }
 
+// Adds `mode` (produce, consume or e2e) with the flags it uses.
+CLI::App* add_client_command(CLI::App& app, const std::string& mode, const std::string& help,
+                             strata::bench::ClientBenchOptions& o) {
+  CLI::App* cmd = app.add_subcommand(mode, help);
+  cmd->add_option("--broker", o.broker, "Broker native API HOST:PORT (also $STRATA_BROKER)")
+      ->capture_default_str();
+  cmd->add_option("--topic", o.topic, "Topic (default: strata-bench-<pid>, created)");
+  cmd->add_option("--message-bytes", o.message_bytes, "Value size")->capture_default_str();
+  if (mode != "consume") {
+    cmd->add_option("--partitions", o.partitions, "Partitions when the topic is created")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--acks", o.acks, "0, 1 or all")
+        ->check(CLI::IsMember({"0", "1", "all", "-1"}))
+        ->capture_default_str();
+    cmd->add_option("--compression", o.compression, "Batch compression")
+        ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}))
+        ->capture_default_str();
+    cmd->add_option("--linger-ms", o.linger_ms, "Producer linger.ms")->capture_default_str();
+    cmd->add_option("--batch-bytes", o.batch_bytes, "Producer batch.size")->capture_default_str();
+  }
+  if (mode == "produce") {
+    cmd->add_option("--producers", o.producers, "Producer threads, one Producer each")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+  }
+  if (mode == "e2e") {
+    cmd->add_option("--rate", o.rate, "Records per second, on a fixed schedule")
+        ->capture_default_str();
+    cmd->add_option("--duration-s", o.duration_s, "Measured seconds")->capture_default_str();
+    cmd->add_option("--warmup-s", o.warmup_s, "Unmeasured seconds first")->capture_default_str();
+  } else {
+    cmd->add_option("--count", o.count, "Records")->check(CLI::PositiveNumber)->capture_default_str();
+  }
+  return cmd;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +115,21 @@ int main(int argc, char** argv) {
 table. Exit status: 0 ok, 1 the run failed, 2 usage error.)");
   LogFlags log_flags;
   add_log_command(app, log_flags);
+  strata::bench::ClientBenchOptions client_options;
+  if (const char* env = std::getenv("STRATA_BROKER"); env != nullptr && *env != '\0') {
+    client_options.broker = env;
+  }
+  add_client_command(app, "produce",
+                     "Produce --count records through libstrata; records/s, MB/s, send-to-ack "
+                     "latency",
+                     client_options);
+  add_client_command(app, "consume",
+                     "Consume --count records of --topic from the log start; records/s, MB/s",
+                     client_options);
+  add_client_command(app, "e2e",
+                     "Produce at a fixed --rate while consuming; latency from each record's "
+                     "intended send time to its arrival",
+                     client_options);
 
   // CLI11 reports through exceptions; they stop here.
   try {
@@ -103,5 +160,32 @@ table. Exit status: 0 ok, 1 the run failed, 2 usage error.)");
     std::fflush(stdout);
     return 0;
   }
-  return kExitUsage;
+  if (client_options.topic.empty()) {
+    if (app.got_subcommand("consume")) {
+      std::fprintf(stderr, "strata-bench consume: --topic is required\n");
+      return kExitUsage;
+    }
+    client_options.topic = "strata-bench-" + std::to_string(getpid());
+  }
+  strata::Result<strata::bench::ClientBenchResult> result =
+      strata::invalid_argument_error("no mode");
+  std::string mode = "produce";
+  if (app.got_subcommand("produce")) {
+    result = strata::bench::run_produce_bench(client_options);
+  } else if (app.got_subcommand("consume")) {
+    mode = "consume";
+    result = strata::bench::run_consume_bench(client_options);
+  } else if (app.got_subcommand("e2e")) {
+    mode = "e2e";
+    result = strata::bench::run_e2e_bench(client_options);
+  }
+  if (!result.ok()) {
+    std::fprintf(stderr, "strata-bench %s: %s\n", mode.c_str(),
+                 result.status().to_string().c_str());
+    return kExitFailed;
+  }
+  std::printf("%s\n%s", strata::bench::format_client_result_line(*result).c_str(),
+              strata::bench::format_client_result_table(*result).c_str());
+  std::fflush(stdout);
+  return 0;
 }
