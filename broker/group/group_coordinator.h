@@ -180,9 +180,8 @@ struct GroupDescription {
   std::string protocol_type;
   // The chosen protocol; empty unless CompletingRebalance or Stable.
   std::string protocol_name;
-  // -1 (0 after restart of a group that never had members) when no
-  // generation started.
-  std::int32_t generation_id = -1;
+  // 0 before the first generation; bumped by every completed join phase.
+  std::int32_t generation_id = 0;
   std::string leader_id;
   std::vector<GroupMemberDescription> members;
 };
@@ -294,9 +293,13 @@ class GroupCoordinator {
  private:
   std::shared_ptr<Group> find(const std::string& group_id) const;
   std::shared_ptr<Group> find_or_create(const std::string& group_id);
+  bool is_stopped() const;
   void run_timer();
+  // Takes the group's persist request, unlocks, runs `out`, then persists.
+  void finish(const std::shared_ptr<Group>& group, std::vector<std::function<void()>>& out,
+              std::unique_lock<std::mutex>& lock);
   void persist(const std::shared_ptr<Group>& group, std::string value,
-               std::function<void(Status)> done);
+               std::int32_t generation_id, bool completes_sync);
 
   OffsetsStore& offsets_;
   asio::thread_pool& pool_;

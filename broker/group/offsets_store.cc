@@ -17,6 +17,10 @@ namespace {
 
 constexpr std::string_view kViewPrefix = "offsets/";
 constexpr std::string_view kAppliedKey = "offsets-applied";
+constexpr std::string_view kGroupViewPrefix = "groups/";
+// Log keys of group metadata records start with NUL + 'G'; offset keys start
+// with a group id, which is never empty and holds no NUL.
+constexpr std::string_view kGroupKeyMarker{"\0G", 2};
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -65,7 +69,12 @@ std::optional<CommittedOffset> decode_value(std::string_view value) {
   return out;
 }
 
-std::string view_key(std::string_view log_key) { return std::string(kViewPrefix) + std::string(log_key); }
+std::string view_key(std::string_view log_key) {
+  if (log_key.substr(0, kGroupKeyMarker.size()) == kGroupKeyMarker) {
+    return std::string(kGroupViewPrefix) + std::string(log_key.substr(kGroupKeyMarker.size()));
+  }
+  return std::string(kViewPrefix) + std::string(log_key);
+}
 
 }  // namespace
 
@@ -97,8 +106,10 @@ Status OffsetsStore::load() {
     logger()->warn("offsets: view at {} is outside the log [{}, {}], rebuilding", applied,
                    start.value(), end.value());
     STRATA_TRY_ASSIGN(std::vector<storage::KvPair> old, kv_.scan_prefix(kViewPrefix));
+    STRATA_TRY_ASSIGN(std::vector<storage::KvPair> old_groups, kv_.scan_prefix(kGroupViewPrefix));
     storage::KvWriteBatch clear;
     for (const auto& pair : old) clear.remove(pair.key);
+    for (const auto& pair : old_groups) clear.remove(pair.key);
     clear.put(kAppliedKey, std::to_string(start.value()));
     STRATA_TRY(kv_.write(clear));
     applied = start.value();
@@ -142,21 +153,37 @@ Status OffsetsStore::apply(std::string_view log_key, std::optional<std::string_v
 
 void OffsetsStore::commit(const std::string& group, std::vector<OffsetEntry> entries,
                           std::function<void(Status)> done) {
-  RecordBatchBuilder builder;
   const std::int64_t now = now_ms();
   std::vector<std::pair<std::string, std::optional<std::string>>> kv_entries;
   for (OffsetEntry& e : entries) {
-    std::string key = entry_key(group, e.topic_partition);
     std::optional<std::string> value;
     if (e.value) {
       e.value->commit_time_ms = now;
       value = encode_value(*e.value);
     }
+    kv_entries.emplace_back(entry_key(group, e.topic_partition), std::move(value));
+  }
+  append(std::move(kv_entries), std::move(done));
+}
+
+void OffsetsStore::store_group_metadata(const std::string& group, std::optional<std::string> value,
+                                        std::function<void(Status)> done) {
+  std::string key(kGroupKeyMarker);
+  key += group;
+  std::vector<std::pair<std::string, std::optional<std::string>>> kv_entries;
+  kv_entries.emplace_back(std::move(key), std::move(value));
+  append(std::move(kv_entries), std::move(done));
+}
+
+void OffsetsStore::append(std::vector<std::pair<std::string, std::optional<std::string>>> kv_entries,
+                          std::function<void(Status)> done) {
+  RecordBatchBuilder builder;
+  const std::int64_t now = now_ms();
+  for (const auto& [key, value] : kv_entries) {
     std::optional<ByteSpan> value_bytes;
     if (value) value_bytes = as_bytes(*value);
     Status st = builder.append(now, as_bytes(key), value_bytes);
     if (!st.ok()) return done(st);
-    kv_entries.emplace_back(std::move(key), std::move(value));
   }
   Result<Buffer> batch = builder.build();
   if (!batch.ok()) return done(batch.status());
@@ -176,6 +203,15 @@ void OffsetsStore::commit(const std::string& group, std::vector<OffsetEntry> ent
                  view.put(kAppliedKey, std::to_string(appended->last_offset.value() + 1));
                  done(kv_.write(view));
                });
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> OffsetsStore::load_group_metadata() const {
+  STRATA_TRY_ASSIGN(std::vector<storage::KvPair> pairs, kv_.scan_prefix(kGroupViewPrefix));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& pair : pairs) {
+    out.emplace_back(pair.key.substr(kGroupViewPrefix.size()), std::move(pair.value));
+  }
+  return out;
 }
 
 Result<std::optional<CommittedOffset>> OffsetsStore::fetch(const std::string& group,

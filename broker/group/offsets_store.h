@@ -70,7 +70,19 @@ class OffsetsStore {
   // The ids of every group with at least one committed offset, sorted.
   Result<std::vector<std::string>> list_groups() const;
 
+  // Appends a group's metadata record (GroupMetadataRecord bytes; nullopt
+  // removes it) to the same log, keyed "\0G<group>" so it never collides
+  // with an offset key, and applies it to the view under "groups/<group>".
+  // `done` as for commit().
+  void store_group_metadata(const std::string& group, std::optional<std::string> value,
+                            std::function<void(Status)> done);
+  // Every stored group metadata record: (group id, value bytes), by id.
+  // Blocking RocksDB read.
+  Result<std::vector<std::pair<std::string, std::string>>> load_group_metadata() const;
+
  private:
+  void append(std::vector<std::pair<std::string, std::optional<std::string>>> kv_entries,
+              std::function<void(Status)> done);
   Status apply(std::string_view log_key, std::optional<std::string_view> log_value,
                std::int64_t next_offset);
 
