@@ -1,0 +1,141 @@
+"""kafka-python 2.0.2 worker: one operation per process. kafka-python has no
+idempotent producer, so `produce` refuses idempotent=true."""
+import logging
+import sys
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.structs import OffsetAndMetadata
+
+import common
+
+logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
+                    format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+GROUP_CONF = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 500,
+              "auto_offset_reset": "earliest", "enable_auto_commit": False}
+
+
+def create_topic(args):
+    admin = KafkaAdminClient(bootstrap_servers=args["bootstrap"], request_timeout_ms=15000)
+    try:
+        resp = admin.create_topics([NewTopic(args["topic"], args["partitions"], 1)],
+                                   timeout_ms=10000)
+        for topic, code, *rest in resp.topic_errors:
+            if code != 0:
+                return {"ok": False, "error": "CreateTopics %s: error %d %s" % (topic, code, rest)}
+    finally:
+        admin.close()
+    consumer = KafkaConsumer(bootstrap_servers=args["bootstrap"])
+    try:
+        deadline = common.Deadline(15)
+        while not deadline.passed():
+            parts = consumer.partitions_for_topic(args["topic"])
+            if parts is not None and len(parts) == args["partitions"]:
+                return {"partitions": len(parts)}
+            consumer.topics()  # refreshes the cached metadata
+        return {"ok": False, "error": "metadata never showed %d partitions" % args["partitions"]}
+    finally:
+        consumer.close()
+
+
+def produce_records(bootstrap, topic, start, count, compression=None):
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                             compression_type=compression, retries=5)
+    futures = [producer.send(topic, key=common.key_of(i).encode(),
+                             value=common.value_of(i).encode())
+               for i in range(start, start + count)]
+    producer.flush(timeout=60)
+    errors = [str(f.exception) for f in futures if f.failed()]
+    undone = sum(1 for f in futures if not f.is_done)
+    producer.close(timeout=10)
+    if errors or undone:
+        raise RuntimeError("%d undelivered, %d delivery errors, first: %s"
+                           % (undone, len(errors), errors[:3]))
+
+
+def produce(args):
+    if args.get("idempotent"):
+        return {"ok": False, "error": "kafka-python 2.0.2 has no idempotent producer"}
+    produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
+                    args.get("compression"))
+    return {"produced": args["count"]}
+
+
+class _Listener(ConsumerRebalanceListener):
+    def __init__(self, on_assignment):
+        self.on_assignment = on_assignment
+
+    def on_partitions_revoked(self, revoked):
+        self.on_assignment([])
+
+    def on_partitions_assigned(self, assigned):
+        self.on_assignment([(tp.topic, tp.partition) for tp in assigned])
+
+
+class Adapter:
+    def __init__(self, bootstrap):
+        self.bootstrap = bootstrap
+
+    def open(self, group, topics, on_assignment):
+        c = KafkaConsumer(bootstrap_servers=self.bootstrap, group_id=group, **GROUP_CONF)
+        c.subscribe(topics=topics, listener=_Listener(on_assignment))
+        return c
+
+    def poll(self, c, timeout_s):
+        out = []
+        for tp, msgs in c.poll(timeout_ms=int(timeout_s * 1000), max_records=500).items():
+            for m in msgs:
+                out.append((tp.topic, tp.partition, m.offset, m.key.decode(), m.value.decode()))
+        return out
+
+    def commit(self, c, offsets):
+        c.commit({TopicPartition(t, p): OffsetAndMetadata(o, None)
+                  for (t, p), o in offsets.items()})
+
+    def close(self, c):
+        c.close(autocommit=False)
+
+
+def consume(args):
+    return common.consume_scenario(Adapter(args["bootstrap"]), args)
+
+
+def split(args):
+    return common.split_scenario(
+        Adapter(args["bootstrap"]),
+        lambda start, count: produce_records(args["bootstrap"], args["topic"], start, count),
+        args)
+
+
+def read(args):
+    """Reads every partition of args["topics"] from the beginning with no
+    group until args["count"] records arrived (compressed batches)."""
+    c = KafkaConsumer(bootstrap_servers=args["bootstrap"], enable_auto_commit=False)
+    try:
+        tps = []
+        for topic in args["topics"]:
+            deadline = common.Deadline(10)
+            parts = c.partitions_for_topic(topic)
+            while not parts and not deadline.passed():
+                c.topics()
+                parts = c.partitions_for_topic(topic)
+            tps += [TopicPartition(topic, p) for p in sorted(parts or [])]
+        c.assign(tps)
+        c.seek_to_beginning()
+        adapter = Adapter(args["bootstrap"])
+        records, bad = [], 0
+        deadline = common.Deadline(args.get("timeout_s", 60))
+        while len(records) < args["count"] and not deadline.passed():
+            for (topic, partition, offset, key, value) in adapter.poll(c, 0.2):
+                records.append([topic, partition, offset, key])
+                bad += 0 if common.check_value(key, value) else 1
+        return {"records": records, "bad_values": bad}
+    finally:
+        c.close(autocommit=False)
+
+
+if __name__ == "__main__":
+    common.run_worker({"create_topic": create_topic, "produce": produce, "consume": consume,
+                       "split": split, "read": read})
