@@ -10,6 +10,7 @@
 #   COUNT=1000000       records produced (1 producer, 1 partition, 1 KiB, acks=all)
 #   E2E_S=10            measured seconds of the fixed-rate end-to-end run
 #   BUILD=build/release build dir (configured Release, tests off)
+#   CMAKE_ARGS=         more configure arguments, e.g. -DCMAKE_CXX_FLAGS=-Wno-error=restrict
 #
 # Bounds: dd_odsync_64k (dd bs=64k oflag=dsync) as the fdatasync write bound;
 # loopback TCP with iperf3 when installed (else tcplog none mode is not a
@@ -35,8 +36,9 @@ cleanup() {
 trap cleanup EXIT
 
 log "building (Release) in $BUILD"
+# shellcheck disable=SC2086
 cmake -S "$root" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTRATA_BUILD_TESTS=OFF \
-  >"$dir/cmake.log" 2>&1 || { cat "$dir/cmake.log" >&2; exit 1; }
+  ${CMAKE_ARGS:-} >"$dir/cmake.log" 2>&1 || { cat "$dir/cmake.log" >&2; exit 1; }
 ninja -C "$BUILD" -j2 strata-broker strata-bench >"$dir/ninja.log" 2>&1 ||
   { tail -30 "$dir/ninja.log" >&2; exit 1; }
 bench=$BUILD/tools/bench/strata-bench
