@@ -10,6 +10,8 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
   BrokerConfig c;
   std::string listen = c.listen.to_string();
   std::string http_listen = c.http_listen.to_string();
+  std::string kafka_listen = c.kafka_listen.to_string();
+  std::string kafka_advertised;
   std::string durability = c.topic_defaults.durable ? "fsync" : "async";
   std::int64_t segment_bytes = static_cast<std::int64_t>(c.topic_defaults.segment_bytes);
   std::int64_t max_message_bytes = static_cast<std::int64_t>(c.topic_defaults.max_message_bytes);
@@ -24,6 +26,22 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
   app.add_option("--listen", listen, "HOST:PORT of the native gRPC API (port 0: any free port)");
   app.add_option("--http-listen", http_listen,
                  "HOST:PORT of /healthz and /metrics (port 0: any free port)");
+  app.add_option("--kafka-listen", kafka_listen,
+                 "HOST:PORT of the Kafka-protocol listener (port 0: any free port)");
+  app.add_option("--kafka-advertised-listener", kafka_advertised,
+                 "HOST:PORT Kafka clients are told to connect to (default: the bound address)");
+  app.add_option("--kafka-max-request-bytes", c.kafka_max_request_bytes,
+                 "Largest Kafka request frame; a larger size closes the connection unread")
+      ->check(CLI::Range(1024, std::numeric_limits<std::int32_t>::max()));
+  app.add_option("--kafka-idle-timeout-ms", c.kafka_idle_timeout_ms,
+                 "Close a Kafka connection idle (or whose writes make no progress) this long")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--kafka-frame-read-timeout-ms", c.kafka_frame_read_timeout_ms,
+                 "Close a Kafka connection whose request frame does not arrive in this time")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--auto-create-topics", c.auto_create_topics,
+               "Create a topic (default partitions) when a Kafka client asks for its metadata "
+               "and allows auto-creation");
   app.add_option("--node-id", c.node_id, "This broker's node id")->check(CLI::NonNegativeNumber);
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -67,6 +85,21 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
                                       : "--http-listen " + parsed_http.status().message())
               << "\n";
     return 2;
+  }
+  auto parsed_kafka = parse_host_port(kafka_listen);
+  if (!parsed_kafka.ok()) {
+    std::cerr << "strata-broker: --kafka-listen " << parsed_kafka.status().message() << "\n";
+    return 2;
+  }
+  c.kafka_listen = *parsed_kafka;
+  if (!kafka_advertised.empty()) {
+    auto parsed = parse_host_port(kafka_advertised);
+    if (!parsed.ok() || parsed->port == 0) {
+      std::cerr << "strata-broker: --kafka-advertised-listener "
+                << (parsed.ok() ? "needs a port" : parsed.status().message()) << "\n";
+      return 2;
+    }
+    c.kafka_advertised_listener = *parsed;
   }
   c.listen = *parsed_listen;
   c.http_listen = *parsed_http;

@@ -15,6 +15,15 @@ struct BrokerConfig {
   std::string data_dir = "./strata-data";
   HostPort listen{"127.0.0.1", 7070};
   HostPort http_listen{"127.0.0.1", 8080};
+  // The Kafka-protocol listener (docs/configuration.md, "Kafka listener").
+  HostPort kafka_listen{"127.0.0.1", 9092};
+  // What Metadata and FindCoordinator tell clients; empty host = the bound address.
+  HostPort kafka_advertised_listener{"", 0};
+  std::int32_t kafka_max_request_bytes = 100 * 1024 * 1024;
+  std::int64_t kafka_idle_timeout_ms = 600000;
+  std::int64_t kafka_frame_read_timeout_ms = 30000;
+  // Metadata requests for unknown topics create them (default partitions).
+  bool auto_create_topics = false;
   std::int32_t node_id = 0;
   std::string log_level = "info";
   std::int32_t io_threads = 2;

@@ -32,9 +32,10 @@ int main(int argc, char** argv) {
     server.stop();
     return 1;
   }
-  std::printf("strata-broker ready native=%s http=%s\n",
+  std::printf("strata-broker ready native=%s http=%s kafka=%s\n",
               server.native_address().to_string().c_str(),
-              server.http_address().to_string().c_str());
+              server.http_address().to_string().c_str(),
+              server.kafka_address().to_string().c_str());
   std::fflush(stdout);
 
   int received = 0;

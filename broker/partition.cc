@@ -5,6 +5,7 @@
 #include <asio/post.hpp>
 
 #include "broker/logger.h"
+#include "common/record_batch.h"
 
 namespace strata::broker {
 
@@ -31,6 +32,9 @@ void Partition::append(Buffer batch, AppendCallback done) {
     // The durable callback may run inline (async topics) before append()
     // returns; it only posts, and the posted work runs after this handler,
     // once `appended` is filled in.
+    auto header = parse_batch_header(batch);
+    const bool idempotent = header.ok() && header->producer_id >= 0;
+    if (idempotent && self->check_producer(*header, done)) return;
     auto appended = std::make_shared<storage::AppendResult>();
     auto result = self->log_->append(std::span<std::byte>(batch), [self, done, appended](Status st) {
       asio::post(self->strand_, [self, done, appended, st] {
@@ -47,7 +51,40 @@ void Partition::append(Buffer batch, AppendCallback done) {
       return;
     }
     *appended = result.value();
+    if (idempotent) self->producers_.record(*header, appended->base_offset, appended->last_offset);
   });
+}
+
+bool Partition::check_producer(const RecordBatchHeader& header, AppendCallback& done) {
+  if (!producers_.is_loaded()) {
+    Status st = producers_.rebuild(*log_);
+    if (!st.ok()) {
+      done(st.with_context(name_ + ": rebuilding producer state"));
+      return true;
+    }
+  }
+  auto checked = producers_.check(header);
+  if (!checked.ok()) {
+    done(checked.status().with_context(name_));
+    return true;
+  }
+  if (!checked->has_value()) return false;
+  // A retry of a written batch: acknowledged with its original offsets once
+  // they are durable, as the original was.
+  storage::AppendResult original;
+  original.base_offset = (*checked)->base_offset;
+  original.last_offset = (*checked)->last_offset;
+  log_->when_flushed(original.last_offset + 1,
+                     [self = shared_from_this(), done = std::move(done), original](Status st) {
+                       asio::post(self->strand_, [done, original, st] {
+                         if (st.ok()) {
+                           done(original);
+                         } else {
+                           done(st);
+                         }
+                       });
+                     });
+  return true;
 }
 
 void Partition::run_retention() {

@@ -14,6 +14,7 @@
 
 #include "common/bytes.h"
 #include "common/ids.h"
+#include "broker/producer_state.h"
 #include "common/result.h"
 #include "storage/log_options.h"
 #include "storage/partition_log.h"
@@ -50,7 +51,11 @@ class Partition : public std::enable_shared_from_this<Partition> {
   Partition(const Partition&) = delete;
   Partition& operator=(const Partition&) = delete;
 
-  // Appends one batch (validated by the log) on the strand.
+  // Appends one batch (validated by the log) on the strand. A batch with a
+  // producer id is checked against the idempotent-producer state first: a
+  // retry of a retained batch completes with its original offsets (once
+  // durable) and appends nothing; errors fenced (stale epoch) and
+  // out_of_range (sequence out of order).
   void append(Buffer batch, AppendCallback done);
   // Deletes segments past retention, on the strand.
   void run_retention();
@@ -82,12 +87,15 @@ class Partition : public std::enable_shared_from_this<Partition> {
  private:
   Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log, asio::thread_pool& pool);
   void notify_change();
+  // On the strand: the producer check of append(); true when it completed `done`.
+  bool check_producer(const RecordBatchHeader& header, AppendCallback& done);
 
   const TopicPartition tp_;
   const std::string name_;
   const std::unique_ptr<storage::PartitionLog> log_;  // written on strand_ only
   const bool durable_;
   Executor strand_;
+  ProducerStateTable producers_;  // strand_ only
   std::atomic<bool> closed_{false};
 
   mutable std::mutex waiters_mu_;

@@ -10,6 +10,9 @@
 #include "broker/broker_probe.h"
 #include "broker/group/offsets_store.h"
 #include "broker/http/http_server.h"
+#include "broker/kafka/handlers/handler_context.h"
+#include "broker/kafka/handlers/partition_watch.h"
+#include "broker/kafka/server/kafka_server.h"
 #include "broker/logger.h"
 #include "broker/native/admin_service.h"
 #include "broker/native/fetch_service.h"
@@ -17,6 +20,7 @@
 #include "broker/native/metadata_service.h"
 #include "broker/native/offsets_service.h"
 #include "broker/native/produce_service.h"
+#include "broker/producer_id_allocator.h"
 #include "broker/topic_manager.h"
 #include "storage/flusher.h"
 #include "storage/kv_store.h"
@@ -51,8 +55,13 @@ struct Server::Parts {
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
+  std::unique_ptr<ProducerIdAllocator> producer_ids;
+  std::unique_ptr<kafka::PartitionWatch> kafka_watch;
+  std::unique_ptr<kafka::HandlerContext> kafka_context;
+  std::unique_ptr<kafka::KafkaServer> kafka;
   HostPort native_address;
   HostPort http_address;
+  HostPort kafka_address;
 };
 
 Server::Server(BrokerConfig config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
@@ -108,15 +117,40 @@ Status Server::start() {
   p.http = std::make_unique<HttpServer>(p.registry, *p.topics);
   STRATA_TRY_ASSIGN(p.http_address, p.http->start(config_.http_listen));
 
+  STRATA_TRY(start_kafka(cluster_id));
+
   native::BrokerIdentity& id = p.context->identity;
   id.node_id = config_.node_id;
   id.cluster_id = cluster_id;
   id.native_address = p.native_address;
   id.http_address = p.http_address;
   id.data_dir = std::filesystem::absolute(data_dir).string();
-  logger()->info("broker: node {} ready native={} http={} data_dir={} topics={}", config_.node_id,
-                 p.native_address.to_string(), p.http_address.to_string(), id.data_dir,
-                 p.topics->list_topics().size());
+  logger()->info("broker: node {} ready native={} http={} kafka={} data_dir={} topics={}",
+                 config_.node_id, p.native_address.to_string(), p.http_address.to_string(),
+                 p.kafka_address.to_string(), id.data_dir, p.topics->list_topics().size());
+  return Status::ok_status();
+}
+
+Status Server::start_kafka(const std::string& cluster_id) {
+  Parts& p = *parts_;
+  p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.kv);
+  p.kafka_watch = std::make_unique<kafka::PartitionWatch>();
+  p.kafka_context.reset(new kafka::HandlerContext{*p.topics, *p.offsets, *p.pool, *p.probe,
+                                                  *p.producer_ids, *p.kafka_watch, {},
+                                                  config_.auto_create_topics, stopping_});
+  kafka::KafkaServerOptions options;
+  options.listen = config_.kafka_listen;
+  options.max_request_bytes = config_.kafka_max_request_bytes;
+  options.idle_timeout = std::chrono::milliseconds(config_.kafka_idle_timeout_ms);
+  options.frame_read_timeout = std::chrono::milliseconds(config_.kafka_frame_read_timeout_ms);
+  p.kafka = std::make_unique<kafka::KafkaServer>(options, *p.kafka_context);
+  STRATA_TRY_ASSIGN(p.kafka_address, p.kafka->listen());
+  kafka::KafkaIdentity& id = p.kafka_context->identity;
+  id.node_id = config_.node_id;
+  id.cluster_id = cluster_id;
+  id.advertised = config_.kafka_advertised_listener.host.empty() ? p.kafka_address
+                                                                 : config_.kafka_advertised_listener;
+  p.kafka->start();
   return Status::ok_status();
 }
 
@@ -127,6 +161,10 @@ void Server::stop() {
   logger()->info("broker: stopping");
   stopping_.store(true, std::memory_order_release);
   if (p.http) p.http->stop();
+  // Wake every long-polling Kafka fetch (it answers, seeing stopping_), then
+  // close the listener; handlers still on the pool answer into closed sockets.
+  if (p.kafka_watch) p.kafka_watch->stop();
+  if (p.kafka) p.kafka->stop();
   if (p.grpc_server) {
     // In-flight calls get a moment to finish; then gRPC cancels them.
     p.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
@@ -135,6 +173,10 @@ void Server::stop() {
   if (p.topics) p.topics->stop();  // closes every log on its strand
   if (p.flusher) p.flusher->stop();
   if (p.pool) p.pool->join();
+  p.kafka.reset();  // after the pool: handlers post into its reactors
+  p.kafka_context.reset();
+  p.kafka_watch.reset();  // after the logs closed: they held its registrations
+  p.producer_ids.reset();
   p.services.clear();
   p.context.reset();
   p.offsets.reset();
@@ -147,5 +189,6 @@ void Server::stop() {
 
 const HostPort& Server::native_address() const { return parts_->native_address; }
 const HostPort& Server::http_address() const { return parts_->http_address; }
+const HostPort& Server::kafka_address() const { return parts_->kafka_address; }
 
 }  // namespace strata::broker

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "broker/config.h"
 #include "broker/host_port.h"
@@ -30,9 +31,12 @@ class Server {
   // The bound addresses (real ports when 0 was asked). After start().
   const HostPort& native_address() const;
   const HostPort& http_address() const;
+  // The bound Kafka listener address (not the advertised one). After start().
+  const HostPort& kafka_address() const;
 
  private:
   struct Parts;
+  Status start_kafka(const std::string& cluster_id);
   BrokerConfig config_;
   std::unique_ptr<Parts> parts_;
   std::atomic<bool> stopping_{false};

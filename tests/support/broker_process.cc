@@ -49,7 +49,7 @@ bool BrokerProcess::start() {
   }
   std::vector<std::string> args = {options_.binary,       "--data-dir",    data_dir_.string(),
                                    "--listen",            "127.0.0.1:0",   "--http-listen",
-                                   "127.0.0.1:0"};
+                                   "127.0.0.1:0",         "--kafka-listen", "127.0.0.1:0"};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -93,8 +93,9 @@ bool BrokerProcess::start() {
   const std::string line = out.substr(0, out.find('\n'));
   native_address_ = field(line, "native");
   http_address_ = field(line, "http");
+  kafka_address_ = field(line, "kafka");
   if (line.rfind("strata-broker ready ", 0) != 0 || native_address_.empty() ||
-      http_address_.empty()) {
+      http_address_.empty() || kafka_address_.empty()) {
     error_ = "unexpected ready line: " + line;
     kill();
     return false;

@@ -14,7 +14,7 @@ namespace strata::testing {
 
 // A real strata-broker process on ephemeral loopback ports, for integration
 // tests. start() launches the binary with --listen 127.0.0.1:0
-// --http-listen 127.0.0.1:0 and reads its ready line (with a deadline) to
+// --http-listen 127.0.0.1:0 --kafka-listen 127.0.0.1:0 and reads its ready line (with a deadline) to
 // learn the ports. The destructor always kills it by PID (SIGKILL) if it is
 // still running. One test thread uses it.
 class BrokerProcess {
@@ -49,6 +49,8 @@ class BrokerProcess {
   // "127.0.0.1:PORT" of the native gRPC API and of the HTTP listener.
   const std::string& native_address() const { return native_address_; }
   const std::string& http_address() const { return http_address_; }
+  // "127.0.0.1:PORT" of the Kafka-protocol listener (the ready line's kafka=).
+  const std::string& kafka_address() const { return kafka_address_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::string& error() const { return error_; }
 
@@ -60,6 +62,7 @@ class BrokerProcess {
   int stdout_fd_ = -1;
   std::string native_address_;
   std::string http_address_;
+  std::string kafka_address_;
   std::string error_;
 };
 

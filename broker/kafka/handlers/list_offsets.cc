@@ -1,0 +1,67 @@
+// ListOffsets (key 2), v1-3: per partition the offset for a timestamp:
+// -2 = log start, -1 = high watermark (= last stable offset), else the first
+// batch whose max timestamp is at or after it (-1 when none).
+#include "broker/kafka/error_mapping.h"
+#include "broker/kafka/handlers/handlers.h"
+#include "broker/topic_manager.h"
+
+namespace strata::broker::kafka {
+
+using namespace ::strata::kafka;
+
+namespace {
+
+constexpr std::int64_t kEarliest = -2;
+constexpr std::int64_t kLatest = -1;
+
+Status lookup(const Partition& p, std::int64_t timestamp, ListOffsetsResponse::Topic::Partition& out) {
+  if (timestamp == kEarliest) {
+    out.offset = p.log_start_offset().value();
+    return Status();
+  }
+  if (timestamp == kLatest) {
+    out.offset = p.high_watermark().value();
+    return Status();
+  }
+  if (timestamp < 0) return invalid_argument_error("timestamp " + std::to_string(timestamp));
+  STRATA_TRY_ASSIGN(auto found, p.offset_for_timestamp(timestamp));
+  // Only what consumers may see: an offset at or past the high watermark is "none".
+  if (found && found->offset < p.high_watermark()) {
+    out.timestamp = found->timestamp;
+    out.offset = found->offset.value();
+  }
+  return Status();
+}
+
+}  // namespace
+
+void handle_list_offsets(HandlerContext& ctx, RequestContext request, ListOffsetsRequest body) {
+  ListOffsetsResponse response;
+  for (const ListOffsetsRequest::Topic& topic : body.topics) {
+    ListOffsetsResponse::Topic& out_topic = response.topics.emplace_back();
+    out_topic.name = topic.name;
+    auto found = ctx.topics.find_topic(topic.name);
+    for (const ListOffsetsRequest::Topic::Partition& p : topic.partitions) {
+      ListOffsetsResponse::Topic::Partition& out = out_topic.partitions.emplace_back();
+      out.partition_index = p.partition_index;
+      Status st = found.status();
+      if (st.ok() && (p.partition_index < 0 || static_cast<std::size_t>(p.partition_index) >=
+                                                   (*found)->partitions.size())) {
+        st = not_found_error(topic.name + "-" + std::to_string(p.partition_index) +
+                             ": no such partition");
+      }
+      if (st.ok()) {
+        st = lookup(*(*found)->partitions[static_cast<std::size_t>(p.partition_index)],
+                    p.timestamp, out);
+      }
+      if (!st.ok()) {
+        out.error_code = kafka_error_code(st, KafkaSubject::topic);
+        out.offset = -1;
+        out.timestamp = -1;
+      }
+    }
+  }
+  send_response(request, response);
+}
+
+}  // namespace strata::broker::kafka

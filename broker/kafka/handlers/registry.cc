@@ -1,0 +1,62 @@
+#include "broker/kafka/handlers/registry.h"
+
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <asio/post.hpp>
+
+#include "broker/kafka/handlers/handlers.h"
+#include "broker/logger.h"
+
+namespace strata::broker::kafka {
+namespace {
+
+using namespace ::strata::kafka;
+
+// The handler of each request type: the one place that lists them.
+void run(HandlerContext& ctx, RequestContext request, RequestBody body) {
+  std::visit(
+      [&](auto&& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, ApiVersionsRequest>) {
+          handle_api_versions(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, MetadataRequest>) {
+          handle_metadata(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, ProduceRequest>) {
+          handle_produce(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, FetchRequest>) {
+          handle_fetch(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, ListOffsetsRequest>) {
+          handle_list_offsets(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, CreateTopicsRequest>) {
+          handle_create_topics(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, DeleteTopicsRequest>) {
+          handle_delete_topics(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, CreatePartitionsRequest>) {
+          handle_create_partitions(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, DescribeConfigsRequest>) {
+          handle_describe_configs(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, FindCoordinatorRequest>) {
+          handle_find_coordinator(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, InitProducerIdRequest>) {
+          handle_init_producer_id(ctx, std::move(request), std::move(b));
+        } else {
+          // TODO(#4): the group APIs, once broker/group/GroupCoordinator lands.
+          logger()->debug("kafka: {} v{} has no handler yet; closing the connection",
+                          api_name(request.header.api_key), request.header.api_version);
+          request.reply(Reply{{}, false, true});
+        }
+      },
+      body);
+}
+
+}  // namespace
+
+void dispatch(HandlerContext& ctx, RequestContext request, RequestBody body) {
+  asio::post(ctx.pool, [&ctx, request = std::move(request), body = std::move(body)]() mutable {
+    run(ctx, std::move(request), std::move(body));
+  });
+}
+
+}  // namespace strata::broker::kafka

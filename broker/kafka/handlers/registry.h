@@ -1,0 +1,14 @@
+#pragma once
+
+#include "broker/kafka/handlers/handler_context.h"
+#include "broker/kafka/protocol/messages.h"
+
+namespace strata::broker::kafka {
+
+// Runs the handler of `body`'s API (one per file in handlers/) on the pool,
+// never on the calling network thread. Requires: the version is advertised.
+// APIs Strata advertises without a handler yet, and Produce v0-2, are
+// answered with UNSUPPORTED_VERSION errors or a closed connection.
+void dispatch(HandlerContext& ctx, RequestContext request, strata::kafka::RequestBody body);
+
+}  // namespace strata::broker::kafka

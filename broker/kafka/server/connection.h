@@ -1,0 +1,86 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "broker/kafka/handlers/handler_context.h"
+#include "broker/kafka/server/kafka_server_options.h"
+#include "common/bytes.h"
+
+namespace strata::broker::kafka {
+
+// One Kafka client connection. Reads size-prefixed frames (the size checked
+// before anything is allocated, the body read under a deadline), decodes
+// the header, dispatches the request to its handler and writes the answers
+// in request order, however the handlers complete: each request takes a slot
+// in a queue, filled when its handler replies; ready slots at the head are
+// written. Requests are pipelined up to options.max_queued_requests, and
+// reading pauses while the answers not yet written exceed
+// options.max_outbound_bytes (a client that stops reading is held back and
+// closed after the idle timeout). Malformed frames, unknown APIs and
+// versions close the connection; ApiVersions at an unknown version gets
+// Kafka's v0 UNSUPPORTED_VERSION answer.
+//
+// Owned by shared_ptrs held by its coroutines and pending writes; handler
+// replies hold weak ones. Every member runs on the socket's executor (one
+// reactor thread), so none needs a lock.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, HandlerContext& ctx, const KafkaServerOptions& options);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Starts reading. On the socket's executor.
+  void start();
+  asio::any_io_executor executor() { return socket_.get_executor(); }
+  // Closes the socket; in-flight handlers still complete, their answers are dropped.
+  void close();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Slot {
+    bool ready = false;
+    Reply reply;
+    std::size_t request_bytes = 0;
+  };
+
+  asio::awaitable<void> read_loop();
+  asio::awaitable<void> watchdog();
+  // Decodes one frame and dispatches it (or answers/closes at once).
+  void handle_frame(std::shared_ptr<Buffer> frame);
+  std::uint64_t push_slot(std::size_t request_bytes);
+  void on_reply(std::uint64_t seq, Reply reply);
+  // Moves ready slots from the head into the outbound buffer and writes.
+  void flush();
+  void write_some();
+  bool may_read() const;
+  void resume_reading();
+
+  asio::ip::tcp::socket socket_;
+  HandlerContext& ctx_;
+  const KafkaServerOptions& options_;
+  asio::steady_timer resume_;     // read_loop waits on it while throttled
+  asio::steady_timer watchdog_;
+
+  std::deque<Slot> slots_;        // one per request not yet answered on the wire
+  std::uint64_t first_seq_ = 0;   // the sequence number of slots_.front()
+  std::size_t request_bytes_in_flight_ = 0;
+  Buffer outbound_;               // answers ready, not yet handed to a write
+  Buffer writing_;                // the bytes of the write in progress
+  std::size_t written_ = 0;       // how much of writing_ is written
+  bool is_writing_ = false;
+  bool close_after_flush_ = false;
+  bool closed_ = false;
+  bool in_frame_ = false;         // between a frame's size and its last byte
+  Clock::time_point frame_started_;
+  Clock::time_point last_activity_;
+};
+
+}  // namespace strata::broker::kafka

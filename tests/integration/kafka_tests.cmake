@@ -1,0 +1,12 @@
+# The Kafka listener against the real broker, through a tiny blocking Kafka
+# client built on the codec (included from CMakeLists.txt here).
+add_executable(kafka_integration_tests
+  kafka_bad_input_test.cc
+  kafka_client.cc
+  kafka_listener_test.cc
+)
+target_link_libraries(kafka_integration_tests
+  PRIVATE strata_integration_support strata::kafka_protocol PkgConfig::HTTPLIB
+          Catch2::Catch2WithMain strata::warnings)
+catch_discover_tests(kafka_integration_tests TEST_PREFIX "integration: "
+  PROPERTIES LABELS integration)
