@@ -8,6 +8,7 @@
 #include <prometheus/registry.h>
 
 #include "broker/broker_probe.h"
+#include "broker/group/group_coordinator.h"
 #include "broker/group/offsets_store.h"
 #include "broker/http/http_server.h"
 #include "broker/kafka/handlers/handler_context.h"
@@ -49,6 +50,7 @@ struct Server::Parts {
   std::unique_ptr<asio::thread_pool> pool;
   std::unique_ptr<TopicManager> topics;
   std::unique_ptr<OffsetsStore> offsets;
+  std::unique_ptr<GroupCoordinator> groups;
   prometheus::Registry registry;
   std::unique_ptr<BrokerProbe> probe;
   std::unique_ptr<native::ServiceContext> context;
@@ -90,10 +92,14 @@ Status Server::start() {
   STRATA_TRY_ASSIGN(auto offsets_topic, p.topics->find_topic(std::string(kOffsetsTopic)));
   p.offsets = std::make_unique<OffsetsStore>(*p.kv, offsets_topic->partitions.at(0));
   STRATA_TRY(p.offsets->load());
+  p.groups = std::make_unique<GroupCoordinator>(*p.offsets, *p.pool);
+  STRATA_TRY(p.groups->load());
+  p.groups->start();
   p.topics->start_retention(std::chrono::milliseconds(config_.retention_check_interval_ms));
 
   p.probe = std::make_unique<BrokerProbe>(p.registry);
-  p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.pool, *p.probe, {},
+  p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.groups, *p.pool,
+                                             *p.probe, {},
                                              config_.topic_defaults.max_message_bytes, stopping_});
   p.services.push_back(std::make_unique<native::AdminService>(*p.context));
   p.services.push_back(std::make_unique<native::MetadataService>(*p.context));
@@ -161,6 +167,8 @@ void Server::stop() {
   logger()->info("broker: stopping");
   stopping_.store(true, std::memory_order_release);
   if (p.http) p.http->stop();
+  // Answers pending JoinGroup/SyncGroup calls before the listeners drain.
+  if (p.groups) p.groups->stop();
   // Wake every long-polling Kafka fetch (it answers, seeing stopping_), then
   // close the listener; handlers still on the pool answer into closed sockets.
   if (p.kafka_watch) p.kafka_watch->stop();
@@ -179,6 +187,7 @@ void Server::stop() {
   p.producer_ids.reset();
   p.services.clear();
   p.context.reset();
+  p.groups.reset();
   p.offsets.reset();
   p.topics.reset();
   p.pool.reset();

@@ -52,6 +52,39 @@ v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
   return v1::INTERNAL;
 }
 
+v1::ErrorCode to_proto(GroupError error) {
+  switch (error) {
+    case GroupError::none: return v1::NONE;
+    case GroupError::unknown_topic_or_partition: return v1::UNKNOWN_PARTITION;
+    case GroupError::offset_metadata_too_large: return v1::OFFSET_METADATA_TOO_LARGE;
+    case GroupError::coordinator_load_in_progress: return v1::COORDINATOR_LOADING;
+    case GroupError::coordinator_not_available: return v1::UNAVAILABLE;
+    case GroupError::not_coordinator: return v1::NOT_COORDINATOR;
+    case GroupError::illegal_generation: return v1::ILLEGAL_GENERATION;
+    case GroupError::inconsistent_group_protocol: return v1::INCONSISTENT_GROUP_PROTOCOL;
+    case GroupError::invalid_group_id: return v1::INVALID_GROUP_ID;
+    case GroupError::unknown_member_id: return v1::UNKNOWN_MEMBER;
+    case GroupError::invalid_session_timeout: return v1::INVALID_SESSION_TIMEOUT;
+    case GroupError::rebalance_in_progress: return v1::REBALANCE_IN_PROGRESS;
+    case GroupError::non_empty_group: return v1::GROUP_NOT_EMPTY;
+    case GroupError::group_id_not_found: return v1::UNKNOWN_GROUP;
+    // The native API never asks for it (require_known_member_id is false).
+    case GroupError::member_id_required: return v1::INVALID_REQUEST;
+    case GroupError::unknown_server_error: return v1::INTERNAL;
+  }
+  return v1::INTERNAL;
+}
+
+v1::Error to_proto_error(const GroupStatus& status) {
+  v1::Error error;
+  error.set_code(to_proto(status.error));
+  if (!status.ok()) {
+    error.set_message(status.message.empty() ? std::string(to_string(status.error))
+                                             : status.message);
+  }
+  return error;
+}
+
 v1::Error to_proto_error(const Status& status, ErrorSubject subject) {
   v1::Error error;
   error.set_code(to_proto(status.code(), subject));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broker/group/group_error.h"
 #include "common/status.h"
 #include "strata/v1/common.pb.h"
 
@@ -22,6 +23,11 @@ enum class ErrorSubject {
 
 // The one mapping from Strata's error codes to the native API's codes.
 v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject = ErrorSubject::none);
+
+// The one mapping from the group coordinator's (Kafka) codes to the native
+// API's codes.
+v1::ErrorCode to_proto(GroupError error);
+v1::Error to_proto_error(const GroupStatus& status);
 
 // An Error message for `status` (code NONE and no message when ok).
 v1::Error to_proto_error(const Status& status, ErrorSubject subject = ErrorSubject::none);

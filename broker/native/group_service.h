@@ -5,10 +5,10 @@
 
 namespace strata::broker::native {
 
-// strata.v1.GroupService without membership (issue #4 adds the classic
-// protocol): FindCoordinator names this broker; ListGroups, DescribeGroup
-// and DeleteGroup see groups that hold committed offsets (always Empty);
-// JoinGroup, SyncGroup, Heartbeat and LeaveGroup answer UNSUPPORTED.
+// strata.v1.GroupService: FindCoordinator names this broker (standalone);
+// every other RPC is a thin adapter over the GroupCoordinator. JoinGroup and
+// SyncGroup finish when the coordinator answers (when the rebalance
+// completes); no gRPC thread waits. Called on gRPC callback threads.
 class GroupService final : public v1::GroupService::CallbackService {
  public:
   explicit GroupService(ServiceContext& ctx) : ctx_(ctx) {}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "broker/group/group_coordinator.h"
 #include "broker/group/offsets_store.h"
 #include "broker/native/error_mapping.h"
 #include "broker/topic_manager.h"
@@ -31,14 +32,6 @@ Result<std::shared_ptr<Partition>> find_partition(TopicManager& topics, const st
   return t->partitions[static_cast<std::size_t>(partition)];
 }
 
-Status check_simple_commit(const v1::OffsetCommitRequest& request) {
-  if (request.generation_id() != -1 || !request.member_id().empty()) {
-    return not_found_error("group " + request.group_id() + ": member " + request.member_id() +
-                           " is unknown (group membership is not supported yet)");
-  }
-  return Status::ok_status();
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* OffsetsService::OffsetCommit(grpc::CallbackServerContext* call,
@@ -50,11 +43,6 @@ grpc::ServerUnaryReactor* OffsetsService::OffsetCommit(grpc::CallbackServerConte
     Status valid = validate_group_id(request->group_id());
     if (!valid.ok()) {
       *response->mutable_error() = to_proto_error(valid, ErrorSubject::group);
-      return finish();
-    }
-    if (Status simple = check_simple_commit(*request); !simple.ok()) {
-      response->mutable_error()->set_code(v1::UNKNOWN_MEMBER);
-      response->mutable_error()->set_message(simple.message());
       return finish();
     }
     std::vector<OffsetEntry> entries;
@@ -80,13 +68,20 @@ grpc::ServerUnaryReactor* OffsetsService::OffsetCommit(grpc::CallbackServerConte
       entries.push_back({(*partition)->topic_partition(),
                          CommittedOffset{p.offset(), -1, p.metadata()}});
     }
-    if (entries.empty()) return finish();
-    ctx_.offsets.commit(request->group_id(), std::move(entries), [request, response, finish](Status st) {
-      if (!st.ok()) {
-        // The whole append failed: every partition that was going in failed with it.
+    // Checked against the member and generation even when every partition
+    // failed, so a fenced member learns it.
+    OffsetCommitParams params{request->group_id(), request->generation_id(), request->member_id(),
+                              std::move(entries)};
+    ctx_.groups.commit_offsets(std::move(params), [response, finish](GroupStatus st) {
+      if (st.error == GroupError::coordinator_not_available) {
+        // The append failed: every partition that was going in failed with it.
         for (v1::OffsetCommitResult& r : *response->mutable_partitions()) {
           if (r.error().code() == v1::NONE) *r.mutable_error() = to_proto_error(st);
         }
+      } else if (!st.ok()) {
+        // Refused for the group as a whole: nothing was stored.
+        response->clear_partitions();
+        *response->mutable_error() = to_proto_error(st);
       }
       finish();
     });
@@ -151,6 +146,13 @@ grpc::ServerUnaryReactor* OffsetsService::ResetOffsets(grpc::CallbackServerConte
     Status valid = validate_group_id(request->group_id());
     if (!valid.ok()) {
       *response->mutable_error() = to_proto_error(valid, ErrorSubject::group);
+      return finish();
+    }
+    GroupDescription group = ctx_.groups.describe(request->group_id());
+    if (group.status.ok() && group.state != GroupState::empty) {
+      *response->mutable_error() =
+          to_proto_error(GroupStatus{GroupError::non_empty_group,
+                                     "group " + request->group_id() + " has members"});
       return finish();
     }
     auto topic = ctx_.topics.find_topic(request->topic());
@@ -221,8 +223,11 @@ grpc::ServerUnaryReactor* OffsetsService::ResetOffsets(grpc::CallbackServerConte
       entries.push_back({p.topic_partition(), CommittedOffset{target, -1, ""}});
     }
     if (entries.empty() || request->dry_run()) return finish();
-    ctx_.offsets.commit(request->group_id(), std::move(entries), [response, finish](Status st) {
-      if (!st.ok()) {
+    ctx_.groups.reset_offsets(request->group_id(), std::move(entries), [response, finish](GroupStatus st) {
+      if (st.error == GroupError::non_empty_group) {
+        response->clear_partitions();
+        *response->mutable_error() = to_proto_error(st);
+      } else if (!st.ok()) {
         for (v1::ResetOffsetResult& r : *response->mutable_partitions()) {
           if (r.error().code() == v1::NONE) {
             *r.mutable_error() = to_proto_error(st);

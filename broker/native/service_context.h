@@ -15,6 +15,7 @@
 #include "broker/host_port.h"
 
 namespace strata::broker {
+class GroupCoordinator;
 class OffsetsStore;
 class TopicManager;
 }  // namespace strata::broker
@@ -36,6 +37,7 @@ struct BrokerIdentity {
 struct ServiceContext {
   TopicManager& topics;
   OffsetsStore& offsets;
+  GroupCoordinator& groups;
   asio::thread_pool& pool;
   BrokerProbe& probe;
   BrokerIdentity identity;

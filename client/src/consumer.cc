@@ -20,8 +20,14 @@ Consumer::~Consumer() = default;
 Status Consumer::assign(std::vector<TopicPartition> partitions) {
   return impl_->assign(std::move(partitions));
 }
-Status Consumer::subscribe(const std::string& topic, const std::string& group_id) {
-  return impl_->subscribe(topic, group_id);
+Status Consumer::subscribe(const std::string& topic, const std::string& group_id,
+                           RebalanceListener listener) {
+  return impl_->subscribe({topic}, group_id, std::move(listener));
+}
+
+Status Consumer::subscribe(const std::vector<std::string>& topics, const std::string& group_id,
+                           RebalanceListener listener) {
+  return impl_->subscribe(topics, group_id, std::move(listener));
 }
 void Consumer::unsubscribe() { impl_->unsubscribe(); }
 std::vector<TopicPartition> Consumer::assignment() const { return impl_->assignment(); }

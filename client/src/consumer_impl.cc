@@ -40,6 +40,12 @@ Status Consumer::Impl::require_group() const {
 }
 
 Status Consumer::Impl::assign(std::vector<TopicPartition> partitions) {
+  if (member_) leave_group();
+  set_assignment(std::move(partitions));
+  return Status();
+}
+
+void Consumer::Impl::set_assignment(std::vector<TopicPartition> partitions) {
   std::sort(partitions.begin(), partitions.end());
   partitions.erase(std::unique(partitions.begin(), partitions.end()), partitions.end());
   close_all_streams();
@@ -49,22 +55,74 @@ Status Consumer::Impl::assign(std::vector<TopicPartition> partitions) {
   buffered_.clear();
   buffered_counts_.clear();
   fetch_positions_ = positions_;
+}
+
+Status Consumer::Impl::subscribe(const std::vector<std::string>& topics,
+                                 const std::string& group_id, RebalanceListener listener) {
+  if (!group_id.empty()) group_id_ = group_id;
+  STRATA_TRY(require_group());
+  if (topics.empty()) return invalid_argument_error("subscribe: no topic");
+  for (const std::string& topic : topics) STRATA_TRY(metadata_.route(topic).status());
+  if (member_) leave_group();
+  set_assignment({});
+  GroupMember::Options options;
+  options.group_id = group_id_;
+  options.client_id = options_.client_id;
+  options.topics = topics;
+  std::sort(options.topics.begin(), options.topics.end());
+  options.session_timeout_ms = options_.session_timeout_ms;
+  options.rebalance_timeout_ms = options_.max_poll_interval_ms;
+  options.heartbeat_interval_ms = options_.heartbeat_interval_ms;
+  options.assignors = options_.partition_assignment_strategy;
+  member_ = std::make_unique<GroupMember>(pool_, metadata_, offsets_, std::move(options));
+  listener_ = std::move(listener);
   return Status();
 }
 
-Status Consumer::Impl::subscribe(const std::string& topic, const std::string& group_id) {
-  if (!group_id.empty()) group_id_ = group_id;
-  STRATA_TRY(require_group());
-  STRATA_TRY_ASSIGN(auto route, metadata_.route(topic));
-  // No group membership yet: a subscriber takes every partition.
-  std::vector<TopicPartition> partitions;
-  for (std::int32_t p = 0; p < route->partition_count(); ++p) {
-    partitions.push_back(TopicPartition{topic, PartitionId(p)});
-  }
-  return assign(std::move(partitions));
+void Consumer::Impl::unsubscribe() {
+  if (member_) leave_group();
+  set_assignment({});
 }
 
-void Consumer::Impl::unsubscribe() { (void)assign({}); }
+GroupIdentity Consumer::Impl::group_identity() const {
+  return member_ ? member_->identity() : GroupIdentity{};
+}
+
+void Consumer::Impl::revoke_all() {
+  if (options_.enable_auto_commit && !group_id_.empty()) {
+    // Allowed while the group prepares the rebalance (same generation).
+    (void)offsets_.commit(group_id_, current_positions(), group_identity());
+  }
+  const std::vector<TopicPartition> revoked = assignment_;
+  if (listener_.on_partitions_revoked) listener_.on_partitions_revoked(revoked);
+  set_assignment({});
+  // Positions of revoked partitions may move on elsewhere: forget them all.
+  positions_.clear();
+  fetch_positions_.clear();
+}
+
+void Consumer::Impl::leave_group() {
+  revoke_all();
+  member_->leave();
+  member_.reset();
+}
+
+Status Consumer::Impl::drive_group(SteadyClock::time_point deadline) {
+  // Bounded: advance() returns at the deadline at the latest.
+  for (;;) {
+    STRATA_TRY_ASSIGN(GroupMember::Progress progress,
+                      member_->advance(deadline, !assignment_.empty()));
+    if (progress.must_revoke) {
+      revoke_all();
+      continue;
+    }
+    if (progress.assigned) {
+      set_assignment(*progress.assigned);
+      if (listener_.on_partitions_assigned) listener_.on_partitions_assigned(assignment_);
+    }
+    return Status();
+  }
+}
 
 Result<Offset> Consumer::Impl::reset_offset(const TopicPartition& partition, OffsetSpec spec) {
   STRATA_TRY_ASSIGN(auto listed,
@@ -146,8 +204,17 @@ void Consumer::Impl::close_all_streams() {
 
 Result<std::vector<ConsumerRecord>> Consumer::Impl::poll(std::chrono::milliseconds timeout) {
   if (is_closed_) return Status(ErrorCode::shutting_down, "consumer is closed");
-  if (assignment_.empty()) return invalid_argument_error("poll: no partition assigned");
   const auto deadline = SteadyClock::now() + timeout;
+  if (member_) {
+    STRATA_TRY(drive_group(deadline));
+    if (!member_->is_stable() || assignment_.empty()) {
+      // Rebalancing, or a member without partitions: wait for a change.
+      if (member_->is_stable()) member_->wait_for_rejoin(deadline);
+      return std::vector<ConsumerRecord>{};
+    }
+  } else if (assignment_.empty()) {
+    return invalid_argument_error("poll: no partition assigned");
+  }
   maybe_auto_commit();
   if (!buffered_.empty()) return take_buffered();
   STRATA_TRY(ensure_positions());
@@ -316,6 +383,11 @@ Status Consumer::Impl::seek_to(const std::vector<TopicPartition>& partitions, Of
 }
 
 Result<Offset> Consumer::Impl::position(const TopicPartition& partition) {
+  if (member_ && !member_->is_stable()) {
+    // Not joined yet: join now (as poll() would), within the request timeout.
+    STRATA_TRY(drive_group(SteadyClock::now() +
+                           std::chrono::milliseconds(options_.connection.request_timeout_ms)));
+  }
   if (!is_assigned(partition)) {
     return invalid_argument_error("position: " + partition.to_string() + " is not assigned");
   }
@@ -342,7 +414,7 @@ std::map<TopicPartition, Offset> Consumer::Impl::current_positions() const {
 
 Status Consumer::Impl::commit_sync(const std::map<TopicPartition, Offset>* offsets) {
   STRATA_TRY(require_group());
-  return offsets_.commit(group_id_, offsets ? *offsets : current_positions());
+  return offsets_.commit(group_id_, offsets ? *offsets : current_positions(), group_identity());
 }
 
 void Consumer::Impl::commit_async(const std::map<TopicPartition, Offset>* offsets,
@@ -351,7 +423,8 @@ void Consumer::Impl::commit_async(const std::map<TopicPartition, Offset>* offset
     if (callback) callback(status);
     return;
   }
-  offsets_.commit_async(group_id_, offsets ? *offsets : current_positions(), std::move(callback));
+  offsets_.commit_async(group_id_, offsets ? *offsets : current_positions(), std::move(callback),
+                        group_identity());
 }
 
 void Consumer::Impl::maybe_auto_commit() {
@@ -359,7 +432,7 @@ void Consumer::Impl::maybe_auto_commit() {
   const auto now = SteadyClock::now();
   if (now < next_auto_commit_) return;
   next_auto_commit_ = now + std::chrono::milliseconds(options_.auto_commit_interval_ms);
-  offsets_.commit_async(group_id_, current_positions(), {});
+  offsets_.commit_async(group_id_, current_positions(), {}, group_identity());
 }
 
 std::optional<Offset> Consumer::Impl::high_watermark(const TopicPartition& partition) const {
@@ -371,7 +444,9 @@ std::optional<Offset> Consumer::Impl::high_watermark(const TopicPartition& parti
 void Consumer::Impl::close() {
   if (is_closed_) return;
   is_closed_ = true;
-  if (options_.enable_auto_commit && !group_id_.empty()) {
+  if (member_) {
+    leave_group();  // commits first (auto-commit)
+  } else if (options_.enable_auto_commit && !group_id_.empty()) {
     (void)offsets_.commit(group_id_, current_positions());
   }
   close_all_streams();

@@ -16,6 +16,7 @@
 
 #include "client/src/connection.h"
 #include "client/src/fetch_stream.h"
+#include "client/src/group_member.h"
 #include "client/src/metadata_cache.h"
 #include "client/src/offsets_client.h"
 #include "common/record_batch.h"
@@ -34,7 +35,8 @@ class Consumer::Impl {
   ~Impl();
 
   Status assign(std::vector<TopicPartition> partitions);
-  Status subscribe(const std::string& topic, const std::string& group_id);
+  Status subscribe(const std::vector<std::string>& topics, const std::string& group_id,
+                   RebalanceListener listener);
   void unsubscribe();
   std::vector<TopicPartition> assignment() const { return assignment_; }
   Result<std::vector<ConsumerRecord>> poll(std::chrono::milliseconds timeout);
@@ -67,6 +69,16 @@ class Consumer::Impl {
   Status decode(const TopicPartition& partition, const std::string& batches);
   std::vector<ConsumerRecord> take_buffered();
   void maybe_auto_commit();
+  // Replaces the partitions read (streams, buffers and positions of the
+  // partitions dropped go).
+  void set_assignment(std::vector<TopicPartition> partitions);
+  // Drives the group membership until it is stable or `deadline`.
+  Status drive_group(std::chrono::steady_clock::time_point deadline);
+  // Commits (auto-commit), tells the listener and drops every partition.
+  void revoke_all();
+  // Revokes and leaves the group; the consumer is no longer a member.
+  void leave_group();
+  GroupIdentity group_identity() const;
   std::map<TopicPartition, Offset> current_positions() const;
 
   const ConsumerOptions options_;
@@ -74,6 +86,9 @@ class Consumer::Impl {
   MetadataCache metadata_;
   OffsetsClient offsets_;
   std::string group_id_;
+  // Set while subscribed: the membership and the application's listener.
+  std::unique_ptr<GroupMember> member_;
+  RebalanceListener listener_;
   std::vector<TopicPartition> assignment_;
   std::map<TopicPartition, Offset> positions_;
   std::map<TopicPartition, Offset> fetch_positions_;

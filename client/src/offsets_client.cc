@@ -9,10 +9,12 @@ namespace strata::client {
 namespace {
 
 v1::OffsetCommitRequest commit_request(const std::string& group_id,
-                                       const std::map<TopicPartition, Offset>& offsets) {
+                                       const std::map<TopicPartition, Offset>& offsets,
+                                       const GroupIdentity& identity) {
   v1::OffsetCommitRequest request;
   request.set_group_id(group_id);
-  request.set_generation_id(-1);
+  request.set_generation_id(identity.generation_id);
+  request.set_member_id(identity.member_id);
   for (const auto& [tp, offset] : offsets) {
     auto* entry = request.add_partitions();
     entry->mutable_topic_partition()->set_topic(tp.topic);
@@ -60,9 +62,10 @@ Result<std::string> OffsetsClient::coordinator(const std::string& group_id, bool
 }
 
 Status OffsetsClient::commit(const std::string& group_id,
-                             const std::map<TopicPartition, Offset>& offsets) {
+                             const std::map<TopicPartition, Offset>& offsets,
+                             const GroupIdentity& identity) {
   if (offsets.empty()) return Status();
-  const auto request = commit_request(group_id, offsets);
+  const auto request = commit_request(group_id, offsets, identity);
   for (int attempt = 0; attempt < 2; ++attempt) {
     STRATA_TRY_ASSIGN(auto address, coordinator(group_id, attempt > 0));
     Connection& connection = pool_.get(address);
@@ -77,7 +80,7 @@ Status OffsetsClient::commit(const std::string& group_id,
 
 void OffsetsClient::commit_async(const std::string& group_id,
                                  const std::map<TopicPartition, Offset>& offsets,
-                                 CommitCallback callback) {
+                                 CommitCallback callback, const GroupIdentity& identity) {
   if (offsets.empty()) {
     if (callback) callback(Status());
     return;
@@ -91,7 +94,7 @@ void OffsetsClient::commit_async(const std::string& group_id,
   };
   auto call = std::make_shared<Call>();
   call->context = connection.unary_context();
-  call->request = commit_request(group_id, offsets);
+  call->request = commit_request(group_id, offsets, identity);
   {
     std::lock_guard lock(mu_);
     ++async_in_flight_;

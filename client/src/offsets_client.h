@@ -24,6 +24,13 @@ struct CommittedPosition {
   std::string metadata;
 };
 
+// Who commits: a group member's generation and member id, or -1 and ""
+// for a consumer outside any group (a "simple" commit).
+struct GroupIdentity {
+  std::int32_t generation_id = -1;
+  std::string member_id;
+};
+
 // Commits and reads a group's offsets at its coordinator (the bootstrap
 // broker until it answers NOT_COORDINATOR, then the one FindCoordinator
 // names), and looks up offsets at partition leaders. Every call has the
@@ -36,12 +43,13 @@ class OffsetsClient {
   OffsetsClient(const OffsetsClient&) = delete;
   OffsetsClient& operator=(const OffsetsClient&) = delete;
 
-  // Commits as a consumer outside any group (generation -1, no member id).
-  // The first failing partition's error is returned.
-  Status commit(const std::string& group_id, const std::map<TopicPartition, Offset>& offsets);
+  // Commits as `identity` (by default a consumer outside any group). The
+  // group-level error, else the first failing partition's, is returned.
+  Status commit(const std::string& group_id, const std::map<TopicPartition, Offset>& offsets,
+                const GroupIdentity& identity = {});
   // Same without waiting; `callback` (may be empty) runs on a gRPC thread.
   void commit_async(const std::string& group_id, const std::map<TopicPartition, Offset>& offsets,
-                    CommitCallback callback);
+                    CommitCallback callback, const GroupIdentity& identity = {});
   // Waits until every commit_async() has completed.
   void wait_async_idle();
 

@@ -24,6 +24,17 @@ namespace strata::client {
 // must be quick and must not call back into the consumer.
 using CommitCallback = std::function<void(Status)>;
 
+// Tells the application which partitions a group rebalance took away and
+// which it gave. Both run on the thread calling poll() (or close() /
+// unsubscribe() for the last revocation), before poll() returns records of
+// the new assignment; they may call the consumer (commit_sync, seek).
+// Revocation is eager, as in Kafka's classic protocol: every partition is
+// revoked before each rejoin and the new assignment is handed out whole.
+struct RebalanceListener {
+  std::function<void(const std::vector<TopicPartition>&)> on_partitions_revoked;
+  std::function<void(const std::vector<TopicPartition>&)> on_partitions_assigned;
+};
+
 // A Kafka-style consumer. Partitions come from assign() or subscribe();
 // poll() returns records from long-poll Fetch streams (one per topic), in
 // offset order within each partition. Positions start at the group's
@@ -42,21 +53,30 @@ class Consumer {
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
-  // Reads exactly these partitions (replacing any earlier assignment or
-  // subscription). Positions of partitions kept are kept.
+  // Reads exactly these partitions (replacing any earlier assignment, or
+  // leaving the group of an earlier subscription). Positions of partitions
+  // kept are kept. Needs no group (commits then need options.group_id).
   Status assign(std::vector<TopicPartition> partitions);
 
-  // Reads every partition of `topic` as a member of `group_id` (which
-  // replaces options.group_id when not empty). Until group membership
-  // exists this takes every partition; positions start at the group's
-  // committed offsets. Errors: not_found (unknown topic), invalid_argument
-  // (no group id), unavailable.
-  Status subscribe(const std::string& topic, const std::string& group_id = "");
+  // Joins `group_id` (which replaces options.group_id when not empty) as a
+  // member subscribed to `topic` (or `topics`): the group's leader splits
+  // the partitions among the members with the first assignor all of them
+  // offer (options.partition_assignment_strategy), and every join, leave
+  // or expiry rebalances them. The membership is driven by poll() (joins
+  // and syncs) and a heartbeat thread. After each rebalance, positions
+  // start at the group's committed offsets; with auto-commit, positions are
+  // committed before partitions are revoked. Errors: not_found (unknown
+  // topic), invalid_argument (no group id, no topic).
+  Status subscribe(const std::string& topic, const std::string& group_id = "",
+                   RebalanceListener listener = {});
+  Status subscribe(const std::vector<std::string>& topics, const std::string& group_id,
+                   RebalanceListener listener = {});
 
-  // Drops every partition (and the subscription).
+  // Drops every partition; a group member commits (auto-commit), reports
+  // the revocation and leaves its group.
   void unsubscribe();
 
-  // The partitions currently read.
+  // The partitions currently read (for a group member: this generation's).
   std::vector<TopicPartition> assignment() const;
 
   // Waits up to `timeout` for records and returns at most max_poll_records
@@ -96,8 +116,9 @@ class Consumer {
   // stream; nullopt before the first answer.
   std::optional<Offset> high_watermark(const TopicPartition& partition) const;
 
-  // Commits positions if auto-commit is on, closes the fetch streams and
-  // waits for outstanding async commits. Idempotent.
+  // Commits positions if auto-commit is on, leaves the group (after
+  // on_partitions_revoked), closes the fetch streams and waits for
+  // outstanding async commits. Idempotent.
   void close();
 
   class Impl;  // client/src/consumer_impl.h

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "common/result.h"
@@ -103,6 +104,17 @@ struct ConsumerOptions {
   std::int32_t max_partition_fetch_bytes = 1024 * 1024;
   std::int32_t fetch_max_wait_ms = 500;
   std::int32_t fetch_min_bytes = 1;
+  // Group membership (subscribe()), with Kafka's meanings and defaults: the
+  // name shown by `strata group describe`; how long the member may go
+  // without a heartbeat before the coordinator drops it (within the
+  // broker's 6000..1800000 ms by default); how often the background thread
+  // heartbeats; how long a rebalance waits for the member to rejoin; the
+  // assignors offered, most preferred first ("range", "roundrobin").
+  std::string client_id = "strata-consumer";
+  std::int32_t session_timeout_ms = 45000;
+  std::int32_t heartbeat_interval_ms = 3000;
+  std::int32_t max_poll_interval_ms = 300000;
+  std::vector<std::string> partition_assignment_strategy{"range", "roundrobin"};
 };
 
 // Settings of an Admin client.

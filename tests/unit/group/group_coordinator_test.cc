@@ -217,6 +217,8 @@ TEST_CASE("sync errors: unknown member, stale generation, rebalance in progress"
   CHECK(sync_now(c, pair.follower, pair.generation).status.error ==
         GroupError::rebalance_in_progress);
   CHECK(heartbeat_now(c, pair.leader, pair.generation) == GroupError::rebalance_in_progress);
+  c.stop();  // answers `third` while it is alive
+  CHECK(third.get().status.error == GroupError::not_coordinator);
 }
 
 TEST_CASE("a leave rebalances the rest; the last leave empties the group with a new generation",
