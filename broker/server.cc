@@ -142,8 +142,9 @@ Status Server::start_kafka(const std::string& cluster_id) {
   p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.kv);
   p.kafka_watch = std::make_unique<kafka::PartitionWatch>();
   p.kafka_context.reset(new kafka::HandlerContext{*p.topics, *p.offsets, *p.pool, *p.probe,
-                                                  *p.producer_ids, *p.kafka_watch, {},
-                                                  config_.auto_create_topics, stopping_});
+                                                  *p.producer_ids, *p.kafka_watch,
+                                                  p.groups.get(), {}, config_.auto_create_topics,
+                                                  stopping_});
   kafka::KafkaServerOptions options;
   options.listen = config_.kafka_listen;
   options.max_request_bytes = config_.kafka_max_request_bytes;

@@ -15,6 +15,7 @@
 
 namespace strata::broker {
 class BrokerProbe;
+class GroupCoordinator;
 class OffsetsStore;
 class ProducerIdAllocator;
 class TopicManager;
@@ -40,6 +41,8 @@ struct HandlerContext {
   BrokerProbe& probe;
   ProducerIdAllocator& producer_ids;
   PartitionWatch& watch;
+  // Null until the Server wires one: the group APIs then close the connection.
+  GroupCoordinator* groups = nullptr;
   KafkaIdentity identity;
   // Metadata may create a topic it is asked about (when the request allows).
   bool auto_create_topics = false;
@@ -62,6 +65,7 @@ struct RequestContext {
   strata::kafka::RequestHeader header;
   std::shared_ptr<const Buffer> frame;
   ReplyFn reply;
+  std::string client_host;  // the peer's address, for DescribeGroups
 };
 
 // Encodes `body` as the answer to `request` and replies; an encoding failure

@@ -33,4 +33,24 @@ void handle_find_coordinator(HandlerContext& ctx, RequestContext request,
 void handle_init_producer_id(HandlerContext& ctx, RequestContext request,
                              strata::kafka::InitProducerIdRequest body);
 
+// The group APIs, through ctx.groups (non-null).
+void handle_join_group(HandlerContext& ctx, RequestContext request,
+                       strata::kafka::JoinGroupRequest body);
+void handle_sync_group(HandlerContext& ctx, RequestContext request,
+                       strata::kafka::SyncGroupRequest body);
+void handle_heartbeat(HandlerContext& ctx, RequestContext request,
+                      strata::kafka::HeartbeatRequest body);
+void handle_leave_group(HandlerContext& ctx, RequestContext request,
+                        strata::kafka::LeaveGroupRequest body);
+void handle_offset_commit(HandlerContext& ctx, RequestContext request,
+                          strata::kafka::OffsetCommitRequest body);
+void handle_offset_fetch(HandlerContext& ctx, RequestContext request,
+                         strata::kafka::OffsetFetchRequest body);
+void handle_describe_groups(HandlerContext& ctx, RequestContext request,
+                            strata::kafka::DescribeGroupsRequest body);
+void handle_list_groups(HandlerContext& ctx, RequestContext request,
+                        strata::kafka::ListGroupsRequest body);
+void handle_delete_groups(HandlerContext& ctx, RequestContext request,
+                          strata::kafka::DeleteGroupsRequest body);
+
 }  // namespace strata::broker::kafka

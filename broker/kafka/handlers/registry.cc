@@ -41,11 +41,30 @@ void run(HandlerContext& ctx, RequestContext request, RequestBody body) {
           handle_find_coordinator(ctx, std::move(request), std::move(b));
         } else if constexpr (std::is_same_v<T, InitProducerIdRequest>) {
           handle_init_producer_id(ctx, std::move(request), std::move(b));
-        } else {
-          // TODO(#4): the group APIs, once broker/group/GroupCoordinator lands.
-          logger()->debug("kafka: {} v{} has no handler yet; closing the connection",
+        } else if (ctx.groups == nullptr) {
+          logger()->debug("kafka: {} v{}: no group coordinator; closing the connection",
                           api_name(request.header.api_key), request.header.api_version);
           request.reply(Reply{{}, false, true});
+        } else if constexpr (std::is_same_v<T, JoinGroupRequest>) {
+          handle_join_group(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, SyncGroupRequest>) {
+          handle_sync_group(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, HeartbeatRequest>) {
+          handle_heartbeat(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, LeaveGroupRequest>) {
+          handle_leave_group(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, OffsetCommitRequest>) {
+          handle_offset_commit(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, OffsetFetchRequest>) {
+          handle_offset_fetch(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, DescribeGroupsRequest>) {
+          handle_describe_groups(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, ListGroupsRequest>) {
+          handle_list_groups(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, DeleteGroupsRequest>) {
+          handle_delete_groups(ctx, std::move(request), std::move(b));
+        } else {
+          static_assert(sizeof(T) == 0, "every request type needs a handler");
         }
       },
       body);

@@ -37,6 +37,9 @@ Connection::Connection(asio::ip::tcp::socket socket, HandlerContext& ctx,
 
 void Connection::start() {
   last_activity_ = Clock::now();
+  std::error_code ec;
+  const auto peer = socket_.remote_endpoint(ec);
+  if (!ec) peer_host_ = "/" + peer.address().to_string();
   asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->read_loop(); },
                  asio::detached);
   asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->watchdog(); },
@@ -131,11 +134,13 @@ void Connection::handle_frame(std::shared_ptr<Buffer> frame) {
   request_bytes_in_flight_ += bytes;
   std::weak_ptr<Connection> weak = weak_from_this();
   auto executor = socket_.get_executor();
-  RequestContext request{*header, std::move(frame), [weak, executor, seq](Reply reply) {
+  RequestContext request{*header, std::move(frame),
+                         [weak, executor, seq](Reply reply) {
                            asio::post(executor, [weak, seq, reply = std::move(reply)]() mutable {
                              if (auto self = weak.lock()) self->on_reply(seq, std::move(reply));
                            });
-                         }};
+                         },
+                         peer_host_};
   dispatch(ctx_, std::move(request), std::move(body).value());
 }
 

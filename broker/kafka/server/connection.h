@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
@@ -81,6 +82,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool in_frame_ = false;         // between a frame's size and its last byte
   Clock::time_point frame_started_;
   Clock::time_point last_activity_;
+  std::string peer_host_;  // "/IP", as Kafka's DescribeGroups shows it
 };
 
 }  // namespace strata::broker::kafka
