@@ -188,10 +188,24 @@ class Suite:
         self.run_id = "%06x" % (int(time.time() * 1000) & 0xffffff)
         self.lock = threading.Lock()
         self.procs = set()  # live children, killed by PID on abort
+        self.broker_dead = threading.Event()
+        threading.Thread(target=self._watch_broker, daemon=True).start()
         node_path = os.path.join(opts.clients_dir, "node_modules")
         self.env = dict(os.environ, NODE_PATH=node_path, KAFKAJS_NO_PARTITIONER_WARNING="1")
 
     # -- child processes -------------------------------------------------
+
+    def _watch_broker(self):
+        """When the broker dies, every running step is killed and no new one
+        starts, so a crash costs seconds, not every step's timeout."""
+        while not self.broker_dead.is_set():
+            if not self.broker.alive():
+                log("strata-broker died: stopping every client step\n" +
+                    self.broker.stderr_tail())
+                self.broker_dead.set()
+                self.kill_all()
+                return
+            time.sleep(0.2)
 
     def _log_path(self, name):
         with self.lock:
@@ -206,6 +220,9 @@ class Suite:
         with open(path, "wb") as err:
             err.write(("$ " + " ".join(argv) + "\n").encode())
             err.flush()
+            if self.broker_dead.is_set():
+                err.write(b"not run: strata-broker is not running\n")
+                return 1, "", path
             proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_data else subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=err, env=self.env)
             with self.lock:
@@ -445,6 +462,8 @@ class Suite:
                     "-f", "%t\t%p\t%o\t%k\t%s\n", "-X", "auto.offset.reset=earliest",
                     "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
                     "-X", "auto.commit.interval.ms=200"]
+            if self.broker_dead.is_set():
+                raise TimeoutError("not run: strata-broker is not running")
             proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     env=self.env)
             with self.lock:
@@ -488,6 +507,8 @@ class Suite:
             while not cond():
                 if deadline.passed():
                     raise TimeoutError("timed out waiting for " + what)
+                if self.broker_dead.is_set():
+                    raise TimeoutError("strata-broker died while waiting for " + what)
                 time.sleep(0.05)
 
         def stop(m):
@@ -696,7 +717,9 @@ def main():
                                      SCENARIOS[0], False, "driver error: %r" % exc)
         if not broker.alive():
             suite.matrix.set("native", SCENARIOS[0], False,
-                             "strata-broker died during the run: " + broker.stderr_tail())
+                             "strata-broker died during the run (exit status %s); its stderr "
+                             "ends:\n    %s" % (broker.proc.returncode,
+                                                 broker.stderr_tail().replace("\n", "\n    ")))
         rc = 1 if suite.matrix.failed() else 0
     except Exception as e:  # broker start failures and driver bugs
         import traceback
