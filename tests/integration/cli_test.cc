@@ -115,7 +115,8 @@ TEST_CASE("strata topic commands create, list, describe, grow and delete a topic
   CHECK(contains(described.out, "partitions 3"));
   CHECK(contains(described.out, "retention.ms"));
 
-  CliRun grown = run_cli(with_broker(broker, {"topic", "add-partitions", "orders", "--count", "2"}));
+  CliRun grown =
+      run_cli(with_broker(broker, {"topic", "add-partitions", "orders", "--count", "2"}));
   INFO(grown.err);
   REQUIRE(grown.exit_code == 0);
   CHECK(contains(grown.out, "3 -> 5"));

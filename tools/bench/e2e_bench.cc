@@ -39,7 +39,8 @@ Result<ClientBenchResult> run_e2e_bench(const ClientBenchOptions& o) {
   const std::int64_t total = static_cast<std::int64_t>((o.warmup_s + o.duration_s) * o.rate);
   const Clock::time_point start = Clock::now() + std::chrono::milliseconds(100);
   const Clock::time_point measure_from =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
+      start +
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
   std::atomic<std::uint64_t> send_errors{0};
   std::thread sender([&] {
     std::string value(std::max<std::size_t>(o.message_bytes, 8), 'x');
@@ -49,9 +50,10 @@ Result<ClientBenchResult> run_e2e_bench(const ClientBenchOptions& o) {
       std::this_thread::sleep_until(intended);
       const std::int64_t ns = intended.time_since_epoch().count();
       std::memcpy(value.data(), &ns, sizeof(ns));
-      producer->send(o.topic, std::nullopt, value, {}, [&send_errors](Result<client::RecordMetadata> r) {
-        if (!r.ok()) send_errors.fetch_add(1);
-      });
+      producer->send(o.topic, std::nullopt, value, {},
+                     [&send_errors](Result<client::RecordMetadata> r) {
+                       if (!r.ok()) send_errors.fetch_add(1);
+                     });
     }
     producer->flush();
   });

@@ -100,7 +100,9 @@ CLI::App* add_client_command(CLI::App& app, const std::string& mode, const std::
     cmd->add_option("--duration-s", o.duration_s, "Measured seconds")->capture_default_str();
     cmd->add_option("--warmup-s", o.warmup_s, "Unmeasured seconds first")->capture_default_str();
   } else {
-    cmd->add_option("--count", o.count, "Records")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--count", o.count, "Records")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
   }
   return cmd;
 }
@@ -146,8 +148,9 @@ table. Exit status: 0 ok, 1 the run failed, 2 usage error.)");
   if (app.got_subcommand("log")) {
     log_flags.options.data_dir = log_flags.data_dir;
     log_flags.options.fsync = !log_flags.no_fsync;
-    log_flags.options.layout = log_flags.layout == "shared" ? strata::bench::LogLayout::shared
-                                                            : strata::bench::LogLayout::per_appender;
+    log_flags.options.layout = log_flags.layout == "shared"
+                                   ? strata::bench::LogLayout::shared
+                                   : strata::bench::LogLayout::per_appender;
     auto result = strata::bench::run_log_bench(log_flags.options);
     if (!result.ok()) {
       std::fprintf(stderr, "strata-bench log: %s\n", result.status().to_string().c_str());

@@ -37,16 +37,17 @@ Status produce_share(const ClientBenchOptions& o, std::int64_t count, std::uint3
   const std::string value = random_value(o.message_bytes, seed);
   for (std::int64_t i = 0; i < count; ++i) {
     const Clock::time_point t0 = Clock::now();
-    producer->send(o.topic, std::nullopt, value, {}, [&tally, t0](Result<client::RecordMetadata> r) {
-      const auto t1 = Clock::now();
-      std::lock_guard lock(tally.mu);
-      if (r.ok()) {
-        ++tally.acked;
-        tally.latencies.record(t1 - t0);
-      } else if (tally.errors++ == 0) {
-        tally.first_error = r.status();
-      }
-    });
+    producer->send(o.topic, std::nullopt, value, {},
+                   [&tally, t0](Result<client::RecordMetadata> r) {
+                     const auto t1 = Clock::now();
+                     std::lock_guard lock(tally.mu);
+                     if (r.ok()) {
+                       ++tally.acked;
+                       tally.latencies.record(t1 - t0);
+                     } else if (tally.errors++ == 0) {
+                       tally.first_error = r.status();
+                     }
+                   });
   }
   producer->flush();
   producer->close();

@@ -29,7 +29,9 @@ struct CliContext {
   std::string output = "table";           // --output table|json
   std::function<int()> action;            // the chosen command
 
-  OutputFormat format() const { return output == "json" ? OutputFormat::json : OutputFormat::table; }
+  OutputFormat format() const {
+    return output == "json" ? OutputFormat::json : OutputFormat::table;
+  }
   client::ConnectionOptions connection() const;
   Result<std::unique_ptr<client::Admin>> admin() const;
 };

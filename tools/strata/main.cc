@@ -17,7 +17,8 @@
 
 namespace {
 
-constexpr const char* kFooter = R"(The broker address comes from --broker, else $STRATA_BROKER, else 127.0.0.1:7070.
+constexpr const char* kFooter = R"(The broker address comes from --broker, else $STRATA_BROKER,
+else 127.0.0.1:7070.
 
 Exit status:
   0  done

@@ -112,11 +112,124 @@ int run_reset(const CliContext& ctx, const ResetFlags& f) {
   return rc;
 }
 
+int run_list(const CliContext& ctx) {
+  const std::string what = "group list";
+  auto admin = ctx.admin();
+  if (!admin.ok()) return report_error(ctx, what, admin.status());
+  auto groups = (*admin)->list_groups();
+  if (!groups.ok()) return report_error(ctx, what, groups.status());
+  // The state and protocol type of each, as its description says.
+  std::vector<client::GroupDescription> described;
+  for (const std::string& id : *groups) {
+    auto d = (*admin)->describe_group(id);
+    if (d.ok()) described.push_back(std::move(*d));
+  }
+  if (ctx.format() == OutputFormat::json) {
+    json out = json::array();
+    for (const auto& d : described) {
+      out.push_back({{"group", d.group_id},
+                     {"state", d.state},
+                     {"protocol_type", d.protocol_type},
+                     {"members", d.members.size()}});
+    }
+    std::printf("%s\n", json{{"groups", out}}.dump().c_str());
+    return kExitOk;
+  }
+  Table table({"GROUP", "STATE", "PROTOCOL-TYPE", "MEMBERS"});
+  for (const auto& d : described) {
+    table.add_row({d.group_id, d.state, d.protocol_type.empty() ? "-" : d.protocol_type,
+                   std::to_string(d.members.size())});
+  }
+  table.print(stdout);
+  return kExitOk;
+}
+
+std::string partitions_text(const std::vector<TopicPartition>& partitions) {
+  std::string out;
+  for (const auto& tp : partitions) {
+    if (!out.empty()) out += ",";
+    out += tp.to_string();
+  }
+  return out.empty() ? "-" : out;
+}
+
+int run_describe(const CliContext& ctx, const std::string& group) {
+  const std::string what = "group describe " + group;
+  auto admin = ctx.admin();
+  if (!admin.ok()) return report_error(ctx, what, admin.status());
+  auto d = (*admin)->describe_group(group);
+  if (!d.ok()) return report_error(ctx, what, d.status());
+  if (ctx.format() == OutputFormat::json) {
+    json members = json::array();
+    for (const auto& m : d->members) {
+      json assignment = json::array();
+      for (const auto& tp : m.assignment) {
+        assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition.value()}});
+      }
+      members.push_back({{"member_id", m.member_id},
+                         {"client_id", m.client_id},
+                         {"client_host", m.client_host},
+                         {"assignment", assignment}});
+    }
+    std::printf("%s\n", json{{"group", d->group_id},
+                             {"state", d->state},
+                             {"protocol_type", d->protocol_type},
+                             {"protocol", d->protocol_name},
+                             {"generation", d->generation_id},
+                             {"leader", d->leader_id},
+                             {"members", members}}
+                            .dump()
+                            .c_str());
+    return kExitOk;
+  }
+  std::printf("group %s: state=%s protocol_type=%s protocol=%s generation=%d leader=%s\n",
+              d->group_id.c_str(), d->state.c_str(),
+              d->protocol_type.empty() ? "-" : d->protocol_type.c_str(),
+              d->protocol_name.empty() ? "-" : d->protocol_name.c_str(), d->generation_id,
+              d->leader_id.empty() ? "-" : d->leader_id.c_str());
+  Table table({"MEMBER", "CLIENT-ID", "HOST", "ASSIGNMENT"});
+  for (const auto& m : d->members) {
+    table.add_row({m.member_id, m.client_id, m.client_host, partitions_text(m.assignment)});
+  }
+  table.print(stdout);
+  return kExitOk;
+}
+
+int run_delete(const CliContext& ctx, const std::string& group) {
+  const std::string what = "group delete " + group;
+  auto admin = ctx.admin();
+  if (!admin.ok()) return report_error(ctx, what, admin.status());
+  if (Status st = (*admin)->delete_group(group); !st.ok()) return report_error(ctx, what, st);
+  if (ctx.format() == OutputFormat::json) {
+    std::printf("%s\n", json{{"group", group}, {"deleted", true}}.dump().c_str());
+  } else {
+    std::printf("deleted group %s\n", group.c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_group_commands(CLI::App& app, CliContext& ctx) {
-  CLI::App* group = app.add_subcommand("group", "Consumer-group offsets");
+  CLI::App* group = app.add_subcommand("group", "Consumer groups: members and offsets");
   group->require_subcommand(1);
+
+  CLI::App* list = group->add_subcommand("list", "Every group with its state and members");
+  list->callback([&ctx] { ctx.action = [&ctx] { return run_list(ctx); }; });
+
+  auto name = std::make_shared<std::string>();
+  CLI::App* describe = group->add_subcommand(
+      "describe", "A group's state, protocol, generation and members with their partitions");
+  describe->add_option("group", *name, "Group id")->required();
+  describe->callback([&ctx, name] { ctx.action = [&ctx, name] { return run_describe(ctx, *name); }; });
+
+  auto delete_name = std::make_shared<std::string>();
+  CLI::App* remove = group->add_subcommand(
+      "delete", "Delete a group without members, with its committed offsets");
+  remove->add_option("group", *delete_name, "Group id")->required();
+  remove->callback([&ctx, delete_name] {
+    ctx.action = [&ctx, delete_name] { return run_delete(ctx, *delete_name); };
+  });
 
   struct OffsetsFlags {
     std::string group;

@@ -92,9 +92,12 @@ json describe_json(const client::TopicDescription& d) {
     for (BrokerId id : p.replicas) replicas.push_back(id.value());
     json isr = json::array();
     for (BrokerId id : p.isr) isr.push_back(id.value());
-    json row{{"partition", p.partition.value()},     {"leader", p.leader.value()},
-             {"leader_epoch", p.leader_epoch.value()}, {"replicas", replicas},
-             {"isr", isr},                           {"log_start_offset", p.log_start_offset.value()},
+    json row{{"partition", p.partition.value()},
+             {"leader", p.leader.value()},
+             {"leader_epoch", p.leader_epoch.value()},
+             {"replicas", replicas},
+             {"isr", isr},
+             {"log_start_offset", p.log_start_offset.value()},
              {"log_end_offset", p.log_end_offset.value()},
              {"high_watermark", p.high_watermark.value()},
              {"size_bytes", p.size_bytes}};
@@ -172,10 +175,9 @@ int run_add_partitions(const CliContext& ctx, const std::string& topic, std::int
   Status st = (*admin)->add_partitions(topic, before + count);
   if (!st.ok()) return report_error(ctx, what, st);
   if (ctx.format() == OutputFormat::json) {
-    std::printf("%s\n",
-                json{{"topic", topic}, {"partitions_before", before}, {"partitions", before + count}}
-                    .dump()
-                    .c_str());
+    const json out{
+        {"topic", topic}, {"partitions_before", before}, {"partitions", before + count}};
+    std::printf("%s\n", out.dump().c_str());
   } else {
     std::printf("topic %s: partitions %d -> %d\n", topic.c_str(), before, before + count);
   }
