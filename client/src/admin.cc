@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <strata/assignor.h>
+
 #include "client/src/connection.h"
 #include "client/src/metadata_cache.h"
 #include "client/src/offsets_client.h"
@@ -296,6 +298,49 @@ Status Admin::delete_group(const std::string& group_id) {
                         },
                         request)));
   return from_proto(response.error());
+}
+
+namespace {
+
+std::string state_name(v1::GroupState state) {
+  switch (state) {
+    case v1::GROUP_STATE_EMPTY: return "Empty";
+    case v1::GROUP_STATE_PREPARING_REBALANCE: return "PreparingRebalance";
+    case v1::GROUP_STATE_COMPLETING_REBALANCE: return "CompletingRebalance";
+    case v1::GROUP_STATE_STABLE: return "Stable";
+    case v1::GROUP_STATE_DEAD: return "Dead";
+    default: return "Unknown";
+  }
+}
+
+}  // namespace
+
+Result<GroupDescription> Admin::describe_group(const std::string& group_id) {
+  v1::DescribeGroupRequest request;
+  request.set_group_id(group_id);
+  STRATA_TRY_ASSIGN(auto response,
+                    (impl_->call<v1::DescribeGroupRequest, v1::DescribeGroupResponse>(
+                        [](Connection& c, auto* ctx, const auto& req, auto* resp) {
+                          return c.groups().DescribeGroup(ctx, req, resp);
+                        },
+                        request)));
+  STRATA_TRY(from_proto(response.error()));
+  GroupDescription out;
+  out.group_id = response.group_id();
+  out.state = state_name(response.state());
+  out.protocol_type = response.protocol_type();
+  out.protocol_name = response.protocol_name();
+  out.generation_id = response.generation_id();
+  out.leader_id = response.leader_id();
+  for (const auto& m : response.members()) {
+    GroupMemberInfo info{m.member_id(), m.client_id(), m.client_host(), {}};
+    if (response.protocol_type() == kConsumerProtocolType) {
+      auto assignment = decode_assignment(m.assignment());
+      if (assignment.ok()) info.assignment = std::move(assignment->partitions);
+    }
+    out.members.push_back(std::move(info));
+  }
+  return out;
 }
 
 }  // namespace strata::client

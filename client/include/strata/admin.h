@@ -94,6 +94,28 @@ struct GroupPartitionOffset {
   std::string metadata;
 };
 
+// A member of a described group.
+struct GroupMemberInfo {
+  std::string member_id;
+  std::string client_id;
+  std::string client_host;
+  // This generation's partitions (decoded from the consumer protocol's
+  // assignment; empty before SyncGroup or for another protocol type).
+  std::vector<TopicPartition> assignment;
+};
+
+// A group as DescribeGroup sees it. `state` is Kafka's name: "Empty",
+// "PreparingRebalance", "CompletingRebalance", "Stable" or "Dead".
+struct GroupDescription {
+  std::string group_id;
+  std::string state;
+  std::string protocol_type;
+  std::string protocol_name;
+  std::int32_t generation_id = -1;
+  std::string leader_id;
+  std::vector<GroupMemberInfo> members;
+};
+
 // Where reset_offsets moves a group's offsets: exactly one of the fields.
 struct ResetTarget {
   static ResetTarget to_earliest() { return ResetTarget{OffsetSpec::earliest, -1, -1}; }
@@ -177,6 +199,9 @@ class Admin {
   // The groups the answering broker coordinates, and deleting an empty one.
   Result<std::vector<std::string>> list_groups();
   Status delete_group(const std::string& group_id);
+  // One group's state, protocol and members. Errors: not_found (unknown
+  // group), invalid_argument (bad id).
+  Result<GroupDescription> describe_group(const std::string& group_id);
 
   class Impl;  // client/src/admin_impl.h
 
