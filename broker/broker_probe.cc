@@ -4,35 +4,50 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "broker/kafka/protocol/api_versions_table.h"
+
 namespace strata::broker {
 namespace {
 
-constexpr std::string_view kApis[] = {
+constexpr std::string_view kNativeApis[] = {
     "CreateTopic",  "DeleteTopic",    "ListTopics",     "DescribeTopic",  "AddPartitions",
     "AlterTopicConfigs", "BrokerInfo", "GetMetadata",   "Produce",        "InitProducerId",
     "Fetch",        "ListOffsets",    "OffsetCommit",   "OffsetFetch",    "ResetOffsets",
     "FindCoordinator", "JoinGroup",   "SyncGroup",      "Heartbeat",      "LeaveGroup",
-    "ListGroups",   "DescribeGroup",  "DeleteGroup",    "other",
+    "ListGroups",   "DescribeGroup",  "DeleteGroup",
 };
+
+constexpr std::string_view kOther = "other";
+
+std::size_t index_of(BrokerProbe::Protocol protocol) { return static_cast<std::size_t>(protocol); }
 
 }  // namespace
 
 BrokerProbe::BrokerProbe(prometheus::Registry& registry) {
   auto& requests = prometheus::BuildCounter()
                        .Name("strata_requests_total")
-                       .Help("Native API requests handled, by RPC (Produce: per request on the "
-                             "stream; Fetch: per message sent)")
+                       .Help("Requests handled, by protocol and API (native Produce: per request "
+                             "on the stream; native Fetch: per message sent; kafka: per request)")
                        .Register(registry);
   auto& latency = prometheus::BuildHistogram()
                       .Name("strata_request_latency_seconds")
-                      .Help("Native API request latency, by RPC")
+                      .Help("Request latency, by protocol and API (kafka: from dispatch to the "
+                            "answer being ready, long-poll waits included)")
                       .Register(registry);
   const prometheus::Histogram::BucketBoundaries buckets = {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
-  for (std::string_view api : kApis) {
-    const std::map<std::string, std::string> labels = {{"api", std::string(api)}};
-    apis_.emplace(std::string(api), Api{&requests.Add(labels), &latency.Add(labels, buckets)});
+  auto add = [&](Protocol protocol, std::string_view protocol_name, std::string_view api) {
+    const std::map<std::string, std::string> labels = {{"api", std::string(api)},
+                                                       {"protocol", std::string(protocol_name)}};
+    apis_[index_of(protocol)].emplace(std::string(api),
+                                      Api{&requests.Add(labels), &latency.Add(labels, buckets)});
+  };
+  for (std::string_view api : kNativeApis) add(Protocol::native, "native", api);
+  add(Protocol::native, "native", kOther);
+  for (const strata::kafka::ApiVersionRange& row : strata::kafka::supported_apis()) {
+    add(Protocol::kafka, "kafka", row.name);
   }
+  add(Protocol::kafka, "kafka", kOther);
   bytes_in_ = &prometheus::BuildCounter()
                    .Name("strata_bytes_in_total")
                    .Help("Record batch bytes appended by producers")
@@ -45,9 +60,10 @@ BrokerProbe::BrokerProbe(prometheus::Registry& registry) {
                     .Add({});
 }
 
-void BrokerProbe::observe_request(std::string_view api, double seconds) {
-  auto it = apis_.find(api);
-  if (it == apis_.end()) it = apis_.find(std::string_view("other"));
+void BrokerProbe::observe_request(std::string_view api, double seconds, Protocol protocol) {
+  const ApiMap& apis = apis_[index_of(protocol)];
+  auto it = apis.find(api);
+  if (it == apis.end()) it = apis.find(kOther);
   it->second.requests->Increment();
   it->second.latency->Observe(seconds);
 }

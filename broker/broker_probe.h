@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -14,17 +15,22 @@ class Registry;
 namespace strata::broker {
 
 // The broker's request metrics: per-API request counts and latency
-// histograms (strata_requests_total, strata_request_latency_seconds, label
-// api = the RPC name), and bytes in/out of record batches
-// (strata_bytes_in_total, strata_bytes_out_total). Registered with the
-// broker's registry at construction; any thread may record.
+// histograms (strata_requests_total, strata_request_latency_seconds, labels
+// protocol = "native" or "kafka" and api = the RPC or Kafka API name), and
+// bytes in/out of record batches (strata_bytes_in_total,
+// strata_bytes_out_total). Registered with the broker's registry at
+// construction; any thread may record.
 class BrokerProbe {
  public:
+  // Which listener a request came in on.
+  enum class Protocol { native, kafka };
+
   explicit BrokerProbe(prometheus::Registry& registry);
 
-  // Counts one request of `api` (an RPC name) that took `seconds`.
-  // Unknown names are counted as "other".
-  void observe_request(std::string_view api, double seconds);
+  // Counts one request of `api` (an RPC name, or a Kafka API name such as
+  // "Produce" or "ApiVersions") that took `seconds`. Names the protocol does
+  // not have are counted as "other".
+  void observe_request(std::string_view api, double seconds, Protocol protocol = Protocol::native);
   void add_bytes_in(std::uint64_t bytes);
   void add_bytes_out(std::uint64_t bytes);
 
@@ -33,7 +39,9 @@ class BrokerProbe {
     prometheus::Counter* requests;
     prometheus::Histogram* latency;
   };
-  std::map<std::string, Api, std::less<>> apis_;  // built in the constructor, then read-only
+  using ApiMap = std::map<std::string, Api, std::less<>>;
+  // By Protocol; built in the constructor, then read-only.
+  std::array<ApiMap, 2> apis_;
   prometheus::Counter* bytes_in_;
   prometheus::Counter* bytes_out_;
 };

@@ -39,6 +39,9 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
   app.add_option("--kafka-frame-read-timeout-ms", c.kafka_frame_read_timeout_ms,
                  "Close a Kafka connection whose request frame does not arrive in this time")
       ->check(CLI::PositiveNumber);
+  app.add_option("--kafka-network-threads", c.kafka_network_threads,
+                 "Threads that read and write Kafka sockets (connections are spread over them)")
+      ->check(CLI::Range(1, 64));
   app.add_flag("--auto-create-topics", c.auto_create_topics,
                "Create a topic (default partitions) when a Kafka client asks for its metadata "
                "and allows auto-creation");

@@ -22,6 +22,8 @@ struct BrokerConfig {
   std::int32_t kafka_max_request_bytes = 100 * 1024 * 1024;
   std::int64_t kafka_idle_timeout_ms = 600000;
   std::int64_t kafka_frame_read_timeout_ms = 30000;
+  // Reactor threads of the Kafka listener (sockets only; handlers run on the pool).
+  std::int32_t kafka_network_threads = 1;
   // Metadata requests for unknown topics create them (default partitions).
   bool auto_create_topics = false;
   std::int32_t node_id = 0;

@@ -98,8 +98,9 @@ Status Server::start() {
   p.topics->start_retention(std::chrono::milliseconds(config_.retention_check_interval_ms));
 
   p.probe = std::make_unique<BrokerProbe>(p.registry);
+  p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.kv);
   p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.groups, *p.pool,
-                                             *p.probe, {},
+                                             *p.probe, *p.producer_ids, {},
                                              config_.topic_defaults.max_message_bytes, stopping_});
   p.services.push_back(std::make_unique<native::AdminService>(*p.context));
   p.services.push_back(std::make_unique<native::MetadataService>(*p.context));
@@ -139,7 +140,6 @@ Status Server::start() {
 
 Status Server::start_kafka(const std::string& cluster_id) {
   Parts& p = *parts_;
-  p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.kv);
   p.kafka_watch = std::make_unique<kafka::PartitionWatch>();
   p.kafka_context.reset(new kafka::HandlerContext{*p.topics, *p.offsets, *p.pool, *p.probe,
                                                   *p.producer_ids, *p.kafka_watch,
@@ -150,6 +150,7 @@ Status Server::start_kafka(const std::string& cluster_id) {
   options.max_request_bytes = config_.kafka_max_request_bytes;
   options.idle_timeout = std::chrono::milliseconds(config_.kafka_idle_timeout_ms);
   options.frame_read_timeout = std::chrono::milliseconds(config_.kafka_frame_read_timeout_ms);
+  options.network_threads = config_.kafka_network_threads;
   p.kafka = std::make_unique<kafka::KafkaServer>(options, *p.kafka_context);
   STRATA_TRY_ASSIGN(p.kafka_address, p.kafka->listen());
   kafka::KafkaIdentity& id = p.kafka_context->identity;
@@ -185,9 +186,9 @@ void Server::stop() {
   p.kafka.reset();  // after the pool: handlers post into its reactors
   p.kafka_context.reset();
   p.kafka_watch.reset();  // after the logs closed: they held its registrations
-  p.producer_ids.reset();
   p.services.clear();
   p.context.reset();
+  p.producer_ids.reset();  // after both protocols' contexts
   p.groups.reset();
   p.offsets.reset();
   p.topics.reset();

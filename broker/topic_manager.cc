@@ -211,6 +211,13 @@ Status TopicManager::add_partitions(const std::string& name, std::int32_t total_
   return Status::ok_status();
 }
 
+Result<std::shared_ptr<Partition>> Topic::find_partition(std::int32_t index) const {
+  if (index < 0 || static_cast<std::size_t>(index) >= partitions.size()) {
+    return not_found_error(name + "-" + std::to_string(index) + ": no such partition");
+  }
+  return partitions[static_cast<std::size_t>(index)];
+}
+
 Result<std::shared_ptr<const Topic>> TopicManager::find_topic(const std::string& name) const {
   std::lock_guard lock(mu_);
   auto it = topics_.find(name);

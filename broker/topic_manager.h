@@ -30,6 +30,9 @@ struct Topic {
   TopicConfig config;
   bool is_internal = false;
   std::vector<std::shared_ptr<Partition>> partitions;  // by partition number
+
+  // Partition `index`. Errors: not_found ("<name>-<index>: no such partition").
+  Result<std::shared_ptr<Partition>> find_partition(std::int32_t index) const;
 };
 
 // Owns every topic and partition of this standalone node: the topic table,

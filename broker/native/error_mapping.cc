@@ -23,7 +23,7 @@ v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
         default: return v1::INVALID_REQUEST;
       }
     case ErrorCode::out_of_range:
-      return v1::OFFSET_OUT_OF_RANGE;
+      return subject == S::sequence ? v1::OUT_OF_ORDER_SEQUENCE : v1::OFFSET_OUT_OF_RANGE;
     case ErrorCode::corruption:
       // A produced batch that fails its checks is the client's; damage found
       // while reading is the broker's storage.

@@ -17,6 +17,7 @@ enum class ErrorSubject {
   topic,            // an existing topic being looked up
   partition,        // a partition of an existing topic (lookup, reads)
   record,           // a produced batch
+  sequence,         // an idempotent producer's sequence numbers
   group,            // a group id
   offset_metadata,  // an offset commit's metadata
 };

@@ -27,14 +27,12 @@ grpc::ServerUnaryReactor* FetchService::ListOffsets(grpc::CallbackServerContext*
         *header->mutable_error() = to_proto_error(topic.status(), ErrorSubject::topic);
         continue;
       }
-      if (lp.partition() < 0 || static_cast<std::size_t>(lp.partition()) >= (*topic)->partitions.size()) {
-        *header->mutable_error() = to_proto_error(
-            not_found_error(request->topic() + "-" + std::to_string(lp.partition()) +
-                            ": no such partition"),
-            ErrorSubject::partition);
+      auto partition = (*topic)->find_partition(lp.partition());
+      if (!partition.ok()) {
+        *header->mutable_error() = to_proto_error(partition.status(), ErrorSubject::partition);
         continue;
       }
-      const Partition& p = *(*topic)->partitions[static_cast<std::size_t>(lp.partition())];
+      const Partition& p = **partition;
       header->set_leader_id(ctx_.identity.node_id);
       header->set_leader_epoch(0);
       switch (lp.spec()) {

@@ -26,10 +26,7 @@ Result<std::shared_ptr<Partition>> find_partition(TopicManager& topics, const st
   *subject = ErrorSubject::topic;
   STRATA_TRY_ASSIGN(std::shared_ptr<const Topic> t, topics.find_topic(topic));
   *subject = ErrorSubject::partition;
-  if (partition < 0 || static_cast<std::size_t>(partition) >= t->partitions.size()) {
-    return not_found_error(topic + "-" + std::to_string(partition) + ": no such partition");
-  }
-  return t->partitions[static_cast<std::size_t>(partition)];
+  return t->find_partition(partition);
 }
 
 }  // namespace

@@ -6,8 +6,9 @@
 
 #include "broker/logger.h"
 #include "broker/native/error_mapping.h"
+#include "broker/produce_validation.h"
+#include "broker/producer_id_allocator.h"
 #include "broker/topic_manager.h"
-#include "common/record_batch.h"
 
 namespace strata::broker::native {
 namespace {
@@ -15,6 +16,15 @@ namespace {
 // Requests read ahead on one stream before the reactor stops reading and
 // waits for answers (gRPC flow control then holds the client back).
 constexpr std::size_t kMaxInFlight = 256;
+
+ErrorSubject to_error_subject(ProduceSubject subject) {
+  switch (subject) {
+    case ProduceSubject::topic: return ErrorSubject::topic;
+    case ProduceSubject::partition: return ErrorSubject::partition;
+    case ProduceSubject::record: return ErrorSubject::record;
+  }
+  return ErrorSubject::none;
+}
 
 // One Produce call: reads requests, hands each batch to its partition's
 // owner strand and writes the answers as they complete. Per partition,
@@ -69,13 +79,10 @@ class ProduceStream final : public grpc::ServerBidiReactor<v1::ProduceRequest, v
     const auto start = std::chrono::steady_clock::now();
     const bool answer = request.acks() != v1::ACKS_NONE;
     const std::uint64_t correlation_id = request.correlation_id();
-    ErrorSubject subject = ErrorSubject::topic;
-    std::shared_ptr<Partition> partition;
-    Status st = lookup(request, &partition, &subject);
-    if (st.ok()) {
-      subject = ErrorSubject::record;
-      st = check_batch(request.records().batches(), *partition);
-    }
+    const ProduceTarget target = check_produce(ctx_.topics, request.topic(), request.partition(),
+                                               as_bytes(request.records().batches()), ProduceRules{});
+    Status st = target.status;
+    ErrorSubject subject = to_error_subject(target.subject);
     if (ctx_.stopping.load(std::memory_order_acquire)) {
       st = Status(ErrorCode::shutting_down, "the broker is stopping");
     }
@@ -90,51 +97,22 @@ class ProduceStream final : public grpc::ServerBidiReactor<v1::ProduceRequest, v
     Buffer batch(bytes.size());
     std::memcpy(batch.data(), bytes.data(), bytes.size());
     ctx_.probe.add_bytes_in(bytes.size());
+    const std::shared_ptr<Partition>& partition = target.partition;
     partition->append(std::move(batch), [this, answer, correlation_id, partition,
                                          start](Result<storage::AppendResult> result) {
       std::lock_guard inner(mu_);
       if (!result.ok()) {
         logger()->info("produce {}: {}", partition->name(), result.status().to_string());
-        complete_locked(answer, correlation_id, result.status(), ErrorSubject::record, -1, -1, start);
+        // out_of_range from an append is an idempotent producer's sequence gap.
+        const ErrorSubject s = result.status().code() == ErrorCode::out_of_range
+                                   ? ErrorSubject::sequence
+                                   : ErrorSubject::record;
+        complete_locked(answer, correlation_id, result.status(), s, -1, -1, start);
       } else {
         complete_locked(answer, correlation_id, Status(), ErrorSubject::none,
                         result->base_offset.value(), partition->log_start_offset().value(), start);
       }
     });
-  }
-
-  Status lookup(const v1::ProduceRequest& request, std::shared_ptr<Partition>* out,
-                ErrorSubject* subject) {
-    auto topic = ctx_.topics.find_topic(request.topic());
-    if (!topic.ok()) return topic.status();
-    if ((*topic)->is_internal) {
-      return invalid_argument_error("topic " + request.topic() + " is internal: clients may not produce to it");
-    }
-    *subject = ErrorSubject::partition;
-    const std::int32_t p = request.partition();
-    if (p < 0 || static_cast<std::size_t>(p) >= (*topic)->partitions.size()) {
-      return not_found_error(request.topic() + "-" + std::to_string(p) + ": no such partition");
-    }
-    *out = (*topic)->partitions[static_cast<std::size_t>(p)];
-    return Status();
-  }
-
-  // The checks the log does not make: size first (as Kafka), then the
-  // header bits a plain producer may not set. CRC and framing are checked
-  // by the log on the partition's strand.
-  static Status check_batch(const std::string& bytes, const Partition& partition) {
-    const std::size_t limit = partition.max_message_bytes();
-    if (bytes.size() > limit) {
-      return too_large_error(partition.name() + ": batch of " + std::to_string(bytes.size()) +
-                             " bytes is over max.message.bytes " + std::to_string(limit));
-    }
-    auto header = parse_batch_header(as_bytes(bytes));
-    if (!header.ok()) return header.status().with_context(partition.name());
-    if (header->is_control() || header->is_transactional()) {
-      return invalid_argument_error(partition.name() +
-                                    ": control and transactional batches are not accepted");
-    }
-    return Status();
   }
 
   // Requires mu_. Queues the answer (unless acks=none) and accounts for it.
@@ -211,11 +189,19 @@ grpc::ServerBidiReactor<v1::ProduceRequest, v1::ProduceResponse>* ProduceService
 grpc::ServerUnaryReactor* ProduceService::InitProducerId(grpc::CallbackServerContext* call,
                                                          const v1::InitProducerIdRequest* /*request*/,
                                                          v1::InitProducerIdResponse* response) {
-  return run_unary(call, ctx_, "InitProducerId", ctx_.pool.get_executor(), [response] {
-    *response->mutable_error() =
-        to_proto_error(unsupported_error("idempotent producers are not supported yet"));
-    response->set_producer_id(-1);
-    response->set_producer_epoch(-1);
+  // On the pool: a new block of ids is written to RocksDB.
+  return run_unary(call, ctx_, "InitProducerId", ctx_.pool.get_executor(), [this, response] {
+    auto id = ctx_.producer_ids.allocate();
+    if (!id.ok()) {
+      logger()->error("InitProducerId: {}", id.status().to_string());
+      *response->mutable_error() = to_proto_error(
+          Status(ErrorCode::unavailable, "no producer id: " + id.status().to_string()));
+      response->set_producer_id(-1);
+      response->set_producer_epoch(-1);
+      return;
+    }
+    response->set_producer_id(*id);
+    response->set_producer_epoch(0);
   });
 }
 

@@ -6,8 +6,9 @@
 namespace strata::broker::native {
 
 // strata.v1.ProduceService. Produce is a ProduceStream reactor per call
-// (produce_stream.cc); InitProducerId answers UNSUPPORTED until idempotent
-// producers exist.
+// (produce_service.cc), its batches checked by check_produce
+// (broker/produce_validation.h); InitProducerId hands out a fresh id with
+// epoch 0 from the ProducerIdAllocator the Kafka listener uses too.
 class ProduceService final : public v1::ProduceService::CallbackService {
  public:
   explicit ProduceService(ServiceContext& ctx) : ctx_(ctx) {}

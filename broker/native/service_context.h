@@ -17,6 +17,7 @@
 namespace strata::broker {
 class GroupCoordinator;
 class OffsetsStore;
+class ProducerIdAllocator;
 class TopicManager;
 }  // namespace strata::broker
 
@@ -40,6 +41,7 @@ struct ServiceContext {
   GroupCoordinator& groups;
   asio::thread_pool& pool;
   BrokerProbe& probe;
+  ProducerIdAllocator& producer_ids;  // shared with the Kafka listener
   BrokerIdentity identity;
   std::size_t max_message_bytes = 0;
   const std::atomic<bool>& stopping;

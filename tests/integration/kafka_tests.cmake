@@ -4,6 +4,7 @@ add_executable(kafka_integration_tests
   kafka_bad_input_test.cc
   kafka_client.cc
   kafka_listener_test.cc
+  kafka_metrics_test.cc
 )
 target_link_libraries(kafka_integration_tests
   PRIVATE strata_integration_support strata::kafka_protocol PkgConfig::HTTPLIB

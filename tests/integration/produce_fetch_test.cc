@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/record_batch.h"
+#include "common/record_batch_builder.h"
 #include "tests/integration/native_helpers.h"
 #include "tests/support/broker_process.h"
 
@@ -125,6 +126,83 @@ TEST_CASE("bad batches are refused and the partition keeps serving earlier recor
   CHECK(fetch_bytes(*channel, "t", 0, 0, expected.size()) == expected);
 }
 
+namespace {
+
+v1::InitProducerIdResponse init_producer_id(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = v1::ProduceService::NewStub(channel);
+  grpc::ClientContext context;
+  set_deadline(context);
+  v1::InitProducerIdResponse response;
+  const grpc::Status st = stub->InitProducerId(&context, v1::InitProducerIdRequest{}, &response);
+  REQUIRE(st.ok());
+  return response;
+}
+
+}  // namespace
+
+TEST_CASE("a native idempotent batch retried gets its original offset and is stored once",
+          "[integration][produce][idempotence]") {
+  BrokerProcess broker;
+  REQUIRE(broker.start());
+  auto channel = connect(broker.native_address());
+  REQUIRE(create_topic(*channel, "t", 1).error().code() == v1::NONE);
+  const v1::InitProducerIdResponse init = init_producer_id(channel);
+  REQUIRE(init.error().code() == v1::NONE);
+  REQUIRE(init.producer_id() >= 0);
+  CHECK(init.producer_epoch() == 0);
+  CHECK(init_producer_id(channel).producer_id() != init.producer_id());
+
+  // `records` values from `sequence` on, as the idempotent producer writes them.
+  auto batch_at = [&](std::int32_t sequence, int records) {
+    RecordBatchOptions options;
+    options.producer_id = ProducerId(init.producer_id());
+    options.producer_epoch = static_cast<std::int16_t>(init.producer_epoch());
+    options.base_sequence = sequence;
+    RecordBatchBuilder builder(options);
+    for (int i = 0; i < records; ++i) {
+      const std::string value = "s" + std::to_string(sequence + i);
+      REQUIRE(builder.append(1700000000000 + i, std::nullopt, as_bytes(value)).ok());
+    }
+    return builder.build().value();
+  };
+  const Buffer first = batch_at(0, 3);
+  const Buffer second = batch_at(3, 2);
+  auto answers = produce(*channel, {produce_request(1, "t", 0, first), produce_request(2, "t", 0, second)});
+  REQUIRE(answers.size() == 2);
+  for (const auto& a : answers) REQUIRE(a.header().error().code() == v1::NONE);
+  CHECK(answers[0].base_offset() == 0);
+  CHECK(answers[1].base_offset() == 3);
+
+  // The retry comes on a new stream, as after a reconnect.
+  auto retried = produce(*channel, {produce_request(3, "t", 0, first)});
+  REQUIRE(retried.size() == 1);
+  CHECK(retried[0].header().error().code() == v1::NONE);
+  CHECK(retried[0].base_offset() == 0);
+  auto gap = produce(*channel, {produce_request(4, "t", 0, batch_at(9, 1))});
+  REQUIRE(gap.size() == 1);
+  CHECK(gap[0].header().error().code() == v1::OUT_OF_ORDER_SEQUENCE);
+  CHECK(gap[0].base_offset() == -1);
+
+  const std::string expected = stored(first, 0) + stored(second, 3);
+  CHECK(fetch_bytes(*channel, "t", 0, 0, expected.size()) == expected);
+
+  SECTION("after a restart the retry still gets its offset and ids are not handed out again") {
+    REQUIRE(broker.stop() == 0);
+    BrokerProcess::Options options;
+    options.data_dir = broker.data_dir();
+    BrokerProcess again(options);
+    REQUIRE(again.start());
+    auto channel2 = connect(again.native_address());
+    auto replay = produce(*channel2, {produce_request(5, "t", 0, second)});
+    REQUIRE(replay.size() == 1);
+    CHECK(replay[0].header().error().code() == v1::NONE);
+    CHECK(replay[0].base_offset() == 3);
+    const v1::InitProducerIdResponse later = init_producer_id(channel2);
+    CHECK(later.error().code() == v1::NONE);
+    CHECK(later.producer_id() > init.producer_id() + 1);
+  }
+}
+
 TEST_CASE("a client that cancels mid-stream disturbs nothing", "[integration][produce]") {
   BrokerProcess broker;
   REQUIRE(broker.start());
@@ -217,7 +295,7 @@ TEST_CASE("/healthz and /metrics answer", "[integration][http]") {
   REQUIRE(metrics);
   CHECK(metrics->status == 200);
   CHECK(metrics->body.find("strata_partition_log_end_offset{topic=\"t\",partition=\"0\"} 3") != std::string::npos);
-  CHECK(metrics->body.find("strata_requests_total{api=\"Produce\"} 1") != std::string::npos);
+  CHECK(metrics->body.find("strata_requests_total{api=\"Produce\",protocol=\"native\"} 1") != std::string::npos);
   CHECK(metrics->body.find("strata_request_latency_seconds_bucket{api=\"CreateTopic\"") != std::string::npos);
   CHECK(broker.stop() == 0);
 }

@@ -50,12 +50,10 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
         part.max_bytes = static_cast<std::size_t>(std::max(fp.partition_max_bytes, 0));
         if (!found.ok()) {
           part.error = found.status();
-        } else if (fp.partition < 0 ||
-                   static_cast<std::size_t>(fp.partition) >= (*found)->partitions.size()) {
-          part.error = not_found_error(topic.topic + "-" + std::to_string(fp.partition) +
-                                       ": no such partition");
+        } else if (auto p = (*found)->find_partition(fp.partition); !p.ok()) {
+          part.error = p.status();
         } else {
-          part.partition = (*found)->partitions[static_cast<std::size_t>(fp.partition)];
+          part.partition = std::move(p).value();
         }
         parts_.push_back(std::move(part));
       }

@@ -45,14 +45,9 @@ void handle_list_offsets(HandlerContext& ctx, RequestContext request, ListOffset
       ListOffsetsResponse::Topic::Partition& out = out_topic.partitions.emplace_back();
       out.partition_index = p.partition_index;
       Status st = found.status();
-      if (st.ok() && (p.partition_index < 0 || static_cast<std::size_t>(p.partition_index) >=
-                                                   (*found)->partitions.size())) {
-        st = not_found_error(topic.name + "-" + std::to_string(p.partition_index) +
-                             ": no such partition");
-      }
       if (st.ok()) {
-        st = lookup(*(*found)->partitions[static_cast<std::size_t>(p.partition_index)],
-                    p.timestamp, out);
+        auto partition = (*found)->find_partition(p.partition_index);
+        st = partition.ok() ? lookup(**partition, p.timestamp, out) : partition.status();
       }
       if (!st.ok()) {
         out.error_code = kafka_error_code(st, KafkaSubject::topic);

@@ -1,10 +1,10 @@
-// Produce (key 0), v3-7: one RecordBatch v2 per partition, checked here and
-// by the log, appended on the partition's strand with its base offset
-// assigned; answered once every partition's append is durable (acks 1 and
-// -1 alike on a single node), or not at all for acks 0 (whose errors close
-// the connection so that the producer refreshes its metadata). v0-2 are
-// advertised (librdkafka enables compression from Produce v0) but refused.
-#include <cstring>
+// Produce (key 0), v3-7: one RecordBatch v2 per partition, checked by
+// check_produce (with Kafka's framing rules) and by the log, appended on
+// the partition's strand with its base offset assigned; answered once every
+// partition's append is durable (acks 1 and -1 alike on a single node), or
+// not at all for acks 0 (whose errors close the connection so that the
+// producer refreshes its metadata). v0-2 are advertised (librdkafka enables
+// compression from Produce v0) but refused.
 #include <memory>
 #include <mutex>
 
@@ -12,8 +12,8 @@
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers/handlers.h"
 #include "broker/logger.h"
-#include "broker/topic_manager.h"
-#include "common/record_batch.h"
+#include "broker/partition.h"
+#include "broker/produce_validation.h"
 
 namespace strata::broker::kafka {
 namespace {
@@ -35,52 +35,9 @@ struct ProduceCall {
   bool failed = false;      // guarded by mu: some partition got an error
 };
 
-// Where `data` goes, or why it may not. `subject` picks the Kafka code.
-Result<std::shared_ptr<Partition>> find_partition(TopicManager& topics, const std::string& name,
-                                                  std::int32_t index, KafkaSubject& subject) {
-  subject = KafkaSubject::topic;
-  STRATA_TRY_ASSIGN(auto topic, topics.find_topic(name));
-  if (topic->is_internal) {
-    return invalid_argument_error("topic " + name + " is internal: clients may not produce to it");
-  }
-  if (index < 0 || static_cast<std::size_t>(index) >= topic->partitions.size()) {
-    return not_found_error(name + "-" + std::to_string(index) + ": no such partition");
-  }
-  return topic->partitions[static_cast<std::size_t>(index)];
-}
-
-// The checks Kafka makes before the log sees a batch (ProduceRequest.
-// validateRecords, LogValidator): exactly one magic-2 batch, within
-// max.message.bytes, no zstd below v7, no transactional or control batch.
-// CRC and framing inside the batch are checked by the log.
-Status check_batch(const Records& records, const Partition& partition, std::int16_t version) {
-  const std::string& name = partition.name();
-  if (records.is_null() || records.size() == 0) {
-    return invalid_argument_error(name + ": no record batch");
-  }
-  const ByteSpan bytes = *records.bytes;
-  if (bytes.size() > partition.max_message_bytes()) {
-    return too_large_error(name + ": batch of " + std::to_string(bytes.size()) +
-                           " bytes is over max.message.bytes " +
-                           std::to_string(partition.max_message_bytes()));
-  }
-  if (bytes.size() > batch_layout::kMagic &&
-      static_cast<std::int8_t>(bytes[batch_layout::kMagic]) != kMagicV2) {
-    return invalid_argument_error(name + ": only magic 2 record batches are accepted");
-  }
-  STRATA_TRY_ASSIGN(RecordBatchHeader header, parse_batch_header(bytes));
-  if (header.size_bytes() != bytes.size()) {
-    return invalid_argument_error(name + ": a produce request must hold exactly one batch per "
-                                         "partition");
-  }
-  if ((header.attributes & kCompressionMask) == static_cast<std::int16_t>(Compression::zstd) &&
-      version < kFirstZstdVersion) {
-    return unsupported_error(name + ": zstd batches need Produce v7");
-  }
-  if (header.is_control() || header.is_transactional()) {
-    return invalid_argument_error(name + ": control and transactional batches are not accepted");
-  }
-  return Status();
+KafkaSubject to_kafka_subject(ProduceSubject subject) {
+  // Kafka has one code for an unknown topic or partition.
+  return subject == ProduceSubject::record ? KafkaSubject::record : KafkaSubject::topic;
 }
 
 void finish(const std::shared_ptr<ProduceCall>& call) {
@@ -156,32 +113,29 @@ void handle_produce(HandlerContext& ctx, RequestContext request, ProduceRequest 
         complete_with_code(call, slot, whole_error);
         continue;
       }
-      KafkaSubject subject = KafkaSubject::topic;
-      auto partition = find_partition(ctx.topics, topic.name, p.index, subject);
-      Status st = partition.status();
-      if (st.ok()) {
-        subject = KafkaSubject::record;
-        st = check_batch(p.records, **partition, version);
-      }
-      if (!st.ok()) {
-        logger()->debug("kafka produce {}-{}: {}", topic.name, p.index, st.to_string());
-        complete(call, slot, st, subject, -1, -1);
+      const ByteSpan bytes = p.records.is_null() ? ByteSpan() : *p.records.bytes;
+      ProduceTarget target =
+          check_produce(ctx.topics, topic.name, p.index, bytes,
+                        ProduceRules{.check_framing = true, .allow_zstd = version >= kFirstZstdVersion});
+      if (!target.status.ok()) {
+        logger()->debug("kafka produce {}-{}: {}", topic.name, p.index, target.status.to_string());
+        complete(call, slot, target.status, to_kafka_subject(target.subject), -1, -1);
         continue;
       }
-      Buffer batch(p.records.bytes->begin(), p.records.bytes->end());
+      Buffer batch(bytes.begin(), bytes.end());
       ctx.probe.add_bytes_in(batch.size());
-      std::shared_ptr<Partition> target = *partition;
-      target->append(std::move(batch), [call, &slot, target](Result<storage::AppendResult> r) {
+      std::shared_ptr<Partition> partition = std::move(target.partition);
+      partition->append(std::move(batch), [call, &slot, partition](Result<storage::AppendResult> r) {
         if (!r.ok()) {
           const KafkaSubject s = r.status().code() == ErrorCode::out_of_range
                                      ? KafkaSubject::sequence
                                      : KafkaSubject::record;
-          logger()->debug("kafka produce {}: {}", target->name(), r.status().to_string());
+          logger()->debug("kafka produce {}: {}", partition->name(), r.status().to_string());
           complete(call, slot, r.status(), s, -1, -1);
           return;
         }
         complete(call, slot, Status(), KafkaSubject::none, r->base_offset.value(),
-                 target->log_start_offset().value());
+                 partition->log_start_offset().value());
       });
     }
   }

@@ -1,12 +1,16 @@
 #include "broker/kafka/handlers/registry.h"
 
+#include <chrono>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
 #include <asio/post.hpp>
 
+#include "broker/broker_probe.h"
 #include "broker/kafka/handlers/handlers.h"
+#include "broker/kafka/protocol/api_versions_table.h"
 #include "broker/logger.h"
 
 namespace strata::broker::kafka {
@@ -73,6 +77,17 @@ void run(HandlerContext& ctx, RequestContext request, RequestBody body) {
 }  // namespace
 
 void dispatch(HandlerContext& ctx, RequestContext request, RequestBody body) {
+  // Counted per API once the answer is ready (acks=0 produce included),
+  // however long the handler took and on whichever thread it finished.
+  const ApiVersionRange* row = find_api(request.header.api_key);
+  const std::string_view api = row != nullptr ? row->name : std::string_view("other");
+  request.reply = [&probe = ctx.probe, api, start = std::chrono::steady_clock::now(),
+                   reply = std::move(request.reply)](Reply answer) {
+    probe.observe_request(
+        api, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+        BrokerProbe::Protocol::kafka);
+    reply(std::move(answer));
+  };
   asio::post(ctx.pool, [&ctx, request = std::move(request), body = std::move(body)]() mutable {
     run(ctx, std::move(request), std::move(body));
   });
