@@ -657,7 +657,9 @@ def missing_clients(opts):
             missing["kafkajs"] = "no kafkajs at %s" % manifest
         for mod in ("kafkajs-snappy", "lz4js", "fzstd"):
             if not os.path.isdir(os.path.join(opts.clients_dir, "node_modules", mod)):
-                missing["kafkajs"] = "no %s in %s/node_modules" % (mod, opts.clients_dir)
+                missing.setdefault("kafkajs", "")
+                missing["kafkajs"] += "; no %s in %s/node_modules (deploy/install-deps.sh kafka-clients)" % (
+                    mod, opts.clients_dir)
     return missing
 
 
