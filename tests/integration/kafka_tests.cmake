@@ -5,6 +5,7 @@ add_executable(kafka_integration_tests
   kafka_client.cc
   kafka_listener_test.cc
   kafka_metrics_test.cc
+  kafka_network_threads_test.cc
 )
 target_link_libraries(kafka_integration_tests
   PRIVATE strata_integration_support strata::kafka_protocol PkgConfig::HTTPLIB
