@@ -132,25 +132,36 @@ std::uint64_t Partition::change_seq() const {
   return change_seq_;
 }
 
-void Partition::wait_for_change(std::uint64_t seen_seq, std::function<void()> wake) {
+std::uint64_t Partition::wait_for_change(std::uint64_t seen_seq, std::function<void()> wake) {
   {
     std::lock_guard lock(waiters_mu_);
     if (change_seq_ == seen_seq) {
-      waiters_.push_back(std::move(wake));
-      return;
+      const std::uint64_t id = next_waiter_id_++;
+      waiters_.emplace(id, std::move(wake));
+      return id;
     }
   }
   wake();
+  return 0;
+}
+
+void Partition::cancel_wait(std::uint64_t id) {
+  std::function<void()> dropped;  // destroyed outside the lock
+  std::lock_guard lock(waiters_mu_);
+  auto it = waiters_.find(id);
+  if (it == waiters_.end()) return;
+  dropped = std::move(it->second);
+  waiters_.erase(it);
 }
 
 void Partition::notify_change() {
-  std::vector<std::function<void()>> waiters;
+  std::map<std::uint64_t, std::function<void()>> waiters;
   {
     std::lock_guard lock(waiters_mu_);
     ++change_seq_;
     waiters.swap(waiters_);
   }
-  for (auto& wake : waiters) wake();
+  for (auto& [id, wake] : waiters) wake();
 }
 
 }  // namespace strata::broker

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -81,8 +82,13 @@ class Partition : public std::enable_shared_from_this<Partition> {
   // it to wait_for_change.
   std::uint64_t change_seq() const;
   // Runs `wake` once (on some thread; keep it short) after the partition
-  // changed since `seen_seq`; at once when it already has.
-  void wait_for_change(std::uint64_t seen_seq, std::function<void()> wake);
+  // changed since `seen_seq`; at once when it already has. Returns an id for
+  // cancel_wait, or 0 when `wake` already ran.
+  std::uint64_t wait_for_change(std::uint64_t seen_seq, std::function<void()> wake);
+  // Drops the waiter `id` unless it ran already (then a no-op), so a waiter
+  // that went away (a cancelled fetch) does not stay queued until the next
+  // change.
+  void cancel_wait(std::uint64_t id);
 
  private:
   Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log, asio::thread_pool& pool);
@@ -99,8 +105,9 @@ class Partition : public std::enable_shared_from_this<Partition> {
   std::atomic<bool> closed_{false};
 
   mutable std::mutex waiters_mu_;
-  std::uint64_t change_seq_ = 0;                     // guarded by waiters_mu_
-  std::vector<std::function<void()>> waiters_;       // guarded by waiters_mu_
+  std::uint64_t change_seq_ = 0;                           // guarded by waiters_mu_
+  std::uint64_t next_waiter_id_ = 1;                       // guarded by waiters_mu_
+  std::map<std::uint64_t, std::function<void()>> waiters_;  // guarded by waiters_mu_
 };
 
 }  // namespace strata::broker

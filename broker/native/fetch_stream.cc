@@ -1,6 +1,7 @@
 // The Fetch long-poll stream: one reactor per call.
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -39,7 +40,8 @@ Offset next_offset_after(ByteSpan bytes, Offset fallback) {
 // One Fetch call. Exactly one poll runs at a time (state_ says which phase
 // the stream is in); waits are partition change notifications and a timer
 // for max_wait. Owned by itself (self_) until OnDone; waiters and the timer
-// hold weak pointers, pool work holds a strong one while it runs.
+// hold weak pointers, pool work holds a strong one while it runs. OnDone
+// drops the waiters still queued on partitions.
 class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
                           public std::enable_shared_from_this<FetchStream> {
  public:
@@ -83,7 +85,10 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
     if (state_ == State::waiting) finish_locked(grpc::Status::CANCELLED);
   }
 
-  void OnDone() override { self_.reset(); }  // may delete this
+  void OnDone() override {
+    drop_waits();
+    self_.reset();  // may delete this
+  }
 
  private:
   enum class State { polling, writing, waiting, done };
@@ -269,7 +274,6 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
         asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
         return;
       }
-      state_ = State::waiting;
     }
     wait(seqs);
   }
@@ -286,7 +290,10 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
   }
 
   // Registers for partition changes (once per change) and arms the max_wait
-  // timer. Called without mu_: a waiter may fire at once.
+  // timer, then parks the stream (state waiting) unless a wake came in the
+  // meantime. Called without mu_, in state polling: a waiter that fires
+  // while this still registers only sets wake_pending_, so no second poll
+  // touches parts_ before this one is done with it.
   void wait(const std::vector<std::uint64_t>& seqs) {
     std::weak_ptr<FetchStream> weak = weak_from_this();
     for (std::size_t i = 0; i < parts_.size(); ++i) {
@@ -294,16 +301,53 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
       if (part.registered && part.registered_seq == seqs[i]) continue;
       part.registered = true;
       part.registered_seq = seqs[i];
-      part.partition->wait_for_change(seqs[i], [weak] {
+      register_wait(part.partition, seqs[i], weak);
+    }
+    {
+      std::lock_guard timer_lock(timer_mu_);
+      timer_.expires_at(last_sent_ + max_wait_);
+      timer_.async_wait([weak](std::error_code ec) {
+        if (ec) return;
         if (auto self = weak.lock()) self->wake();
       });
     }
-    std::lock_guard timer_lock(timer_mu_);
-    timer_.expires_at(last_sent_ + max_wait_);
-    timer_.async_wait([weak](std::error_code ec) {
-      if (ec) return;
+    std::lock_guard lock(mu_);
+    if (cancelled_) return finish_locked(grpc::Status::CANCELLED);
+    if (wake_pending_) {
+      wake_pending_ = false;
+      asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
+      return;
+    }
+    state_ = State::waiting;
+  }
+
+  // Queues a wake on `partition`'s next change and remembers it for
+  // drop_waits (a partition has at most one queued: a newer registration
+  // means the older one ran). Nothing once the call is over.
+  void register_wait(const std::shared_ptr<Partition>& partition, std::uint64_t seq,
+                     const std::weak_ptr<FetchStream>& weak) {
+    std::lock_guard lock(waits_mu_);
+    if (waits_closed_) return;
+    const std::uint64_t id = partition->wait_for_change(seq, [weak] {
       if (auto self = weak.lock()) self->wake();
     });
+    if (id == 0) {
+      waits_.erase(partition.get());
+    } else {
+      waits_[partition.get()] = {partition, id};
+    }
+  }
+
+  // Removes the waiters still queued, so a cancelled stream leaves nothing
+  // behind on a partition that does not change. From OnDone.
+  void drop_waits() {
+    std::map<const Partition*, std::pair<std::shared_ptr<Partition>, std::uint64_t>> waits;
+    {
+      std::lock_guard lock(waits_mu_);
+      waits_closed_ = true;
+      waits.swap(waits_);
+    }
+    for (auto& [key, wait] : waits) wait.first->cancel_wait(wait.second);
   }
 
   void wake() {
@@ -333,6 +377,12 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
 
   std::mutex timer_mu_;
   asio::steady_timer timer_;  // guarded by timer_mu_
+
+  // Taken before mu_ (a registration may wake at once), never after it.
+  std::mutex waits_mu_;
+  bool waits_closed_ = false;  // guarded by waits_mu_: set in OnDone
+  // The queued waiter id per partition; guarded by waits_mu_.
+  std::map<const Partition*, std::pair<std::shared_ptr<Partition>, std::uint64_t>> waits_;
 
   std::mutex mu_;
   State state_ = State::polling;   // guarded by mu_
