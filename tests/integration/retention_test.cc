@@ -126,8 +126,8 @@ void commit_zero(const BrokerProcess& broker, const std::string& group) {
 
 }  // namespace
 
-TEST_CASE("retention deletes old segments under a running consumer; consumers behind the log "
-          "start follow auto.offset.reset",
+TEST_CASE("retention deletes old segments under a running consumer and consumers behind the "
+          "new log start follow auto.offset.reset",
           "[integration][retention]") {
   BrokerProcess::Options broker_options;
   broker_options.extra_args = {"--retention-check-interval-ms", "50"};
