@@ -134,11 +134,12 @@ TEST_CASE("retention deletes old segments under a running consumer and consumers
   BrokerProcess broker(broker_options);
   REQUIRE(broker.start());
   auto admin = make_admin(broker);
-  REQUIRE(admin
-              ->create_topic(kP0.topic, 1,
-                             {{"segment.bytes", std::to_string(kSegmentBytes)},
-                              {"retention.bytes", std::to_string(kRetentionBytes)}})
-              .ok());
+  const Status created =
+      admin->create_topic(kP0.topic, 1,
+                          {{"segment.bytes", std::to_string(kSegmentBytes)},
+                           {"retention.bytes", std::to_string(kRetentionBytes)}});
+  INFO(created.to_string());
+  REQUIRE(created.ok());
   const std::filesystem::path dir = broker.data_dir() / "retained-0";
 
   // The running consumer: assigned here, then polled only by its thread.
