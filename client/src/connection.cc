@@ -14,7 +14,9 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& address,
   args.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   args.SetMaxSendMessageSize(-1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(options.reconnect_backoff_ms, 1));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(options.reconnect_backoff_ms, 1));
+  // GRPC_ARG_MIN_RECONNECT_BACKOFF_MS stays at gRPC's default on purpose: gRPC
+  // also uses it as the minimum connect timeout, and a 50 ms value failed every
+  // first call to a broker slower than that to finish its HTTP/2 handshake.
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(options.reconnect_backoff_max_ms, 1));
   // Each client gets its own TCP connection, so a producer and a consumer in
   // one process do not share (and contend for) one HTTP/2 connection.
