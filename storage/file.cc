@@ -77,6 +77,17 @@ Status File::read_exact_at(std::uint64_t pos, std::span<std::byte> out) const {
   return Status::ok_status();
 }
 
+Result<Buffer> File::read_all_entries(std::size_t entry_size) const {
+  STRATA_TRY_ASSIGN(std::uint64_t file_size, size());
+  if (file_size % entry_size != 0) {
+    return corruption_error(path_.string() + ": size " + std::to_string(file_size) +
+                            " is not a multiple of " + std::to_string(entry_size));
+  }
+  Buffer buf(file_size);
+  STRATA_TRY(read_exact_at(0, buf));
+  return buf;
+}
+
 Status File::write_at(std::uint64_t pos, ByteSpan data) {
   ByteSpan parts[1] = {data};
   return writev_at(pos, parts);

@@ -40,6 +40,9 @@ class File {
   Result<std::size_t> read_at(std::uint64_t pos, std::span<std::byte> out) const;
   // Reads exactly out.size() bytes or fails with corruption (file too short).
   Status read_exact_at(std::uint64_t pos, std::span<std::byte> out) const;
+  // Reads the whole file as fixed-size entries (index files); corruption when
+  // its size is not a multiple of `entry_size`.
+  Result<Buffer> read_all_entries(std::size_t entry_size) const;
   Status write_at(std::uint64_t pos, ByteSpan data);
   // Writes all of `parts` back to back starting at `pos` (pwritev, retried on short writes).
   Status writev_at(std::uint64_t pos, std::span<const ByteSpan> parts);

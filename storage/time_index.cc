@@ -16,14 +16,8 @@ void encode(const TimeIndex::Entry& e, std::byte* out) {
 }  // namespace
 
 Result<std::vector<TimeIndex::Entry>> TimeIndex::load(const File& file) {
-  STRATA_TRY_ASSIGN(std::uint64_t size, file.size());
-  if (size % kEntrySize != 0) {
-    return corruption_error(file.path().string() + ": size " + std::to_string(size) +
-                            " is not a multiple of " + std::to_string(kEntrySize));
-  }
-  Buffer buf(size);
-  STRATA_TRY(file.read_exact_at(0, buf));
-  std::vector<Entry> entries(size / kEntrySize);
+  STRATA_TRY_ASSIGN(Buffer buf, file.read_all_entries(kEntrySize));
+  std::vector<Entry> entries(buf.size() / kEntrySize);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::byte* p = buf.data() + i * kEntrySize;
     entries[i] = {load_be<std::int64_t>(p), load_be<std::uint32_t>(p + 8)};
