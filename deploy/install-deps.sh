@@ -3,7 +3,8 @@
 # missing; does nothing when all are present.
 # Usage: deploy/install-deps.sh [build|test|kafka-clients]...
 #   build          compilers, CMake and every library the broker links (default)
-#   test           build + what the tests drive Strata with (includes kafka-clients)
+#   test           build + what the tests drive Strata with: Catch2, clang-14 and
+#                  its libFuzzer runtime for the fuzz targets (includes kafka-clients)
 #   kafka-clients  the real Kafka clients of the compatibility suite (tests/system):
 #                  kcat, librdkafka, confluent-kafka-python, kafka-python (Debian)
 #                  and kafkajs 2.2.4 with pure-JS codecs (npm, pinned), installed
@@ -17,7 +18,10 @@ build_packages=(
   librocksdb-dev libspdlog-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
   libcli11-dev nlohmann-json3-dev prometheus-cpp-dev libcpp-httplib-dev liburing-dev
 )
-test_packages=(catch2)
+# clang-14 + libclang-rt-14-dev (libFuzzer, ASan/UBSan runtimes) build the
+# fuzz targets of deploy/test.sh's fuzz stage; llvm-14 has llvm-symbolizer for
+# readable crash stacks.
+test_packages=(catch2 clang-14 libclang-rt-14-dev llvm-14)
 # python3-snappy/lz4/zstandard: kafka-python's codecs for compressed batches.
 kafka_client_packages=(
   kcat librdkafka-dev python3-confluent-kafka python3-kafka
