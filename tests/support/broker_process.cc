@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 extern char** environ;
@@ -20,6 +22,24 @@ std::string field(const std::string& line, const std::string& key) {
   const std::size_t begin = at + key.size() + 1;
   const std::size_t end = line.find(' ', begin);
   return line.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+// ThreadSanitizer's exit code (TSAN_OPTIONS exitcode, 66 by default). The
+// broker never exits with it on its own (it uses 0 and 1).
+constexpr int kSanitizerExitCode = 66;
+
+// The broker inherits the test's stderr, so a sanitizer report in it lands
+// in the test output; but the test would still pass when the report came
+// while nobody was talking to the broker (e.g. during shutdown). Ends the
+// test process with the same code, so the test fails and the report shows.
+void fail_on_sanitizer_exit(pid_t pid, int status) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != kSanitizerExitCode) return;
+  std::fprintf(stderr,
+               "strata-broker (pid %d) exited with code %d: a sanitizer found an error in it "
+               "(its report is above); failing the test\n",
+               static_cast<int>(pid), kSanitizerExitCode);
+  std::fflush(stderr);
+  std::_Exit(kSanitizerExitCode);
 }
 
 }  // namespace
@@ -111,6 +131,7 @@ int BrokerProcess::stop(std::chrono::milliseconds timeout) {
   while (std::chrono::steady_clock::now() < deadline) {
     const pid_t done = waitpid(pid_, &status, WNOHANG);
     if (done == pid_) {
+      fail_on_sanitizer_exit(pid_, status);
       pid_ = -1;
       close(stdout_fd_);
       stdout_fd_ = -1;
@@ -126,7 +147,8 @@ void BrokerProcess::kill() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     int status = 0;
-    waitpid(pid_, &status, 0);
+    // A broker that already exited on its own is reaped with its exit code.
+    if (waitpid(pid_, &status, 0) == pid_) fail_on_sanitizer_exit(pid_, status);
     pid_ = -1;
   }
   if (stdout_fd_ >= 0) {

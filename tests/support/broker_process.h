@@ -16,7 +16,10 @@ namespace strata::testing {
 // tests. start() launches the binary with --listen 127.0.0.1:0
 // --http-listen 127.0.0.1:0 --kafka-listen 127.0.0.1:0 and reads its ready line (with a deadline) to
 // learn the ports. The destructor always kills it by PID (SIGKILL) if it is
-// still running. One test thread uses it.
+// still running. The broker writes to the test's stderr; when it is found to
+// have exited with ThreadSanitizer's exit code (66), the test process exits
+// with that code too, so a report in the broker fails the test. One test
+// thread uses it.
 class BrokerProcess {
  public:
   struct Options {
