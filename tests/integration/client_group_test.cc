@@ -158,7 +158,7 @@ TEST_CASE("a position beyond the log end follows auto.offset.reset",
   CHECK(records[0].offset == Offset(0));
 }
 
-TEST_CASE("reset_offsets moves an empty group's offsets; group_offsets shows the lag",
+TEST_CASE("reset_offsets moves an empty group's offsets, group_offsets shows the lag",
           "[integration][client][group][admin]") {
   BrokerProcess broker;
   REQUIRE(broker.start());

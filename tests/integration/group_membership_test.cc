@@ -131,7 +131,7 @@ struct RawMember {
 
 }  // namespace
 
-TEST_CASE("two members split six partitions; when one leaves the other takes all, "
+TEST_CASE("two members split six partitions, when one leaves the other takes all, "
           "and no committed record is read twice",
           "[integration][group][rebalance]") {
   BrokerProcess broker;

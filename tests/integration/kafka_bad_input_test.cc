@@ -147,7 +147,7 @@ TEST_CASE("a frame that stops arriving is closed after the frame read timeout",
   check_still_serving(f.broker, f.batch);
 }
 
-TEST_CASE("a client that stops reading responses is held back and closed; others are served",
+TEST_CASE("a client that stops reading responses is held back and closed, others are served",
           "[integration][kafka][bad-input]") {
   Fixture f({"--kafka-idle-timeout-ms", "1000"});
   // About 1 MiB per answer: enough to fill the socket buffers many times over.

@@ -46,7 +46,7 @@ const FetchResponse::Topic::Partition& fetched(const FetchResponse& r) {
 
 }  // namespace
 
-TEST_CASE("ApiVersions v0 to v3 advertise every API; v4 gets the v0 UNSUPPORTED_VERSION answer",
+TEST_CASE("ApiVersions v0 to v3 advertise every API, v4 gets the v0 UNSUPPORTED_VERSION answer",
           "[integration][kafka]") {
   Fixture f(0);
   for (std::int16_t version = 0; version <= 3; ++version) {
@@ -107,7 +107,7 @@ TEST_CASE("Metadata names this broker, its topics, and unknown topics as UNKNOWN
   CHECK(answer->topics[0].error_code == to_int(KafkaError::unknown_topic_or_partition));
 }
 
-TEST_CASE("Produce with acks 1, -1 and 0 appends; Fetch returns the batches with the high watermark",
+TEST_CASE("Produce with acks 1, -1 and 0 appends, Fetch returns the batches with the high watermark",
           "[integration][kafka]") {
   Fixture f(1);
   const Buffer a = kafka_batch("a", 3);
@@ -245,7 +245,7 @@ TEST_CASE("CreateTopics, CreatePartitions and DeleteTopics change the topic tabl
   CHECK(meta->topics.at(0).error_code == to_int(KafkaError::unknown_topic_or_partition));
 }
 
-TEST_CASE("an idempotent retry gets its original offset; out-of-order and stale epochs are refused",
+TEST_CASE("an idempotent retry gets its original offset, out-of-order and stale epochs are refused",
           "[integration][kafka][idempotence]") {
   Fixture f(1);
   auto init = f.client.call<InitProducerIdResponse>(4, InitProducerIdRequest{});

@@ -112,7 +112,7 @@ TEST_CASE("a first member joins as leader of generation 1 and syncs its own assi
   CHECK(heartbeat_now(h.coordinator(), r.member_id, 1) == GroupError::none);
 }
 
-TEST_CASE("a second member starts a rebalance; followers wait for the leader's assignment",
+TEST_CASE("a second member starts a rebalance, followers wait for the leader's assignment",
           "[group][coordinator]") {
   CoordinatorHarness h;
   auto& c = h.coordinator();
@@ -221,7 +221,7 @@ TEST_CASE("sync errors: unknown member, stale generation, rebalance in progress"
   CHECK(third.get().status.error == GroupError::not_coordinator);
 }
 
-TEST_CASE("a leave rebalances the rest; the last leave empties the group with a new generation",
+TEST_CASE("a leave rebalances the rest, the last leave empties the group with a new generation",
           "[group][coordinator]") {
   CoordinatorHarness h;
   auto& c = h.coordinator();

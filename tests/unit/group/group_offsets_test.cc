@@ -116,7 +116,7 @@ TEST_CASE("reset moves offsets only of a group without members", "[group][offset
   CHECK(committed(c) == 3);
 }
 
-TEST_CASE("offsets and group metadata survive a coordinator restart; members must rejoin",
+TEST_CASE("offsets and group metadata survive a coordinator restart, members must rejoin",
           "[group][offsets][restart]") {
   CoordinatorHarness h;
   JoinGroupResult m = join_and_sync(h.coordinator());

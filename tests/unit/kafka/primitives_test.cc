@@ -62,7 +62,7 @@ TEST_CASE("fixed-width integers, booleans and uuids round-trip big-endian",
   CHECK(g == id);
 }
 
-TEST_CASE("varints reuse the zigzag codec; unsigned varints are plain base-128",
+TEST_CASE("varints reuse the zigzag codec, unsigned varints are plain base-128",
           "[kafka][protocol][primitives]") {
   Buffer buf;
   Writer w(buf, true);
