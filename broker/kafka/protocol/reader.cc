@@ -28,6 +28,19 @@ const std::byte* Reader::take(std::size_t n) {
   return p;
 }
 
+bool Reader::charge(std::size_t bytes, const char* what, std::size_t count, const char* unit) {
+  if (!ok()) return false;
+  // charged_ <= budget_ always holds, so the subtraction cannot wrap.
+  if (bytes > budget_ - charged_) {
+    fail(std::string(what) + " of " + std::to_string(count) + " " + unit +
+         " would take the decoded message to " + std::to_string(charged_ + bytes) +
+         " bytes in memory, over its decode budget of " + std::to_string(budget_));
+    return false;
+  }
+  charged_ += bytes;
+  return true;
+}
+
 void Reader::int8(std::int8_t& v) {
   if (const std::byte* p = take(1)) v = static_cast<std::int8_t>(*p);
 }
@@ -135,6 +148,11 @@ void Reader::text(LengthKind kind, bool nullable, std::optional<std::string>& v)
     v.reset();
     return;
   }
+  // Short strings live inside the std::string (SSO) and cost nothing extra.
+  static const std::size_t kInlineChars = std::string().capacity();
+  if (n > kInlineChars && !charge(n + 1 + kHeapBlockOverheadBytes, "a string", n, "bytes")) {
+    return;
+  }
   const std::byte* p = take(n);
   if (p != nullptr) v.emplace(reinterpret_cast<const char*>(p), n);
 }
@@ -147,6 +165,7 @@ void Reader::blob(LengthKind kind, bool nullable, std::optional<Buffer>& v) {
     v.reset();
     return;
   }
+  if (n > 0 && !charge(n + kHeapBlockOverheadBytes, "a bytes field", n, "bytes")) return;
   const std::byte* p = take(n);
   if (p != nullptr) v.emplace(p, p + n);
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,11 @@ namespace strata::kafka {
 // first failure sticks: later reads do nothing, and status() reports it as a
 // `corruption` error naming the position. `flexible` selects the compact
 // encodings (KIP-482) for the version-aware calls (string(), array(), ...).
-// Borrows `in`, which must outlive the reader and any Records it produced.
+// An optional memory budget (set_memory_budget) caps what a decode may
+// allocate: each array is charged count * sizeof(element) before its vector is
+// reserved, each heap-allocated string or bytes its length plus
+// kHeapBlockOverheadBytes; going over fails the decode (corruption) before
+// the allocation. Records are borrowed and cost nothing. Borrows `in`, which must outlive the reader and any Records it produced.
 // Not thread-safe; one decode at a time.
 class Reader {
  public:
@@ -34,6 +39,14 @@ class Reader {
   const Status& status() const { return status_; }
   std::size_t position() const { return pos_; }
   std::size_t remaining() const { return in_.size() - pos_; }
+
+  // What a heap block costs beyond its payload (allocator header, rounding).
+  static constexpr std::size_t kHeapBlockOverheadBytes = 16;
+  // Caps the bytes this reader's decode may materialise (unlimited until set).
+  void set_memory_budget(std::size_t bytes) { budget_ = bytes; }
+  std::size_t memory_budget() const { return budget_; }
+  // Bytes charged so far: array slots plus heap-allocated strings and bytes.
+  std::size_t materialised_bytes() const { return charged_; }
 
   // Records a corruption error at the current position unless one is set.
   void fail(const std::string& what);
@@ -76,7 +89,9 @@ class Reader {
 
   // An array whose elements `each(T&)` reads. The count (int32, or compact
   // count + 1) may not exceed the bytes left, and every element must consume
-  // at least one byte, so the vector never outgrows the input.
+  // at least one byte, so the vector never outgrows the input. The whole
+  // vector is charged to the memory budget and reserved before any element is
+  // read, so a refused array allocates nothing.
   template <typename T, typename F>
   void array(std::vector<T>& v, F&& each) {
     std::optional<std::vector<T>> opt;
@@ -94,7 +109,10 @@ class Reader {
       v.reset();
       return;
     }
+    // count <= remaining() < 2^32, so the product fits in 64 bits.
+    if (!charge(count * sizeof(T), "an array", count, "elements")) return;
     v.emplace();
+    v->reserve(count);
     for (std::size_t i = 0; i < count && ok(); ++i) {
       const std::size_t before = pos_;
       each(v->emplace_back());
@@ -126,12 +144,17 @@ class Reader {
   bool array_length(bool nullable, bool& is_null, std::size_t& n);
   // Returns a pointer to the next `n` bytes and advances, or null (failed).
   const std::byte* take(std::size_t n);
+  // Adds `bytes` to what this decode materialises; false (and failed) when
+  // that would exceed the budget. The error names `what` of `count` `unit`.
+  bool charge(std::size_t bytes, const char* what, std::size_t count, const char* unit);
   void text(LengthKind kind, bool nullable, std::optional<std::string>& v);
   void blob(LengthKind kind, bool nullable, std::optional<Buffer>& v);
 
   ByteSpan in_;
   std::size_t pos_ = 0;
   bool flexible_;
+  std::size_t budget_ = std::numeric_limits<std::size_t>::max();
+  std::size_t charged_ = 0;
   Status status_;
 };
 

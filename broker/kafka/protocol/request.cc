@@ -34,6 +34,7 @@ Result<RequestBody> decode_request_body(const RequestHeader& header, ByteSpan bo
     return internal_error("kafka: no request type for " + api_name(header.api_key));
   }
   Reader in(body, is_flexible(header.api_key, header.api_version));
+  in.set_memory_budget(decode_budget_bytes(body.size()));
   std::visit([&](auto& b) { read(in, header.api_version, b); }, out);
   in.expect_end();
   if (!in.ok()) return in.status().with_context(describe(header.api_key, header.api_version));
