@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
@@ -31,6 +33,23 @@ struct Record {
   std::vector<RecordHeader> headers;
 
   bool operator==(const Record&) const = default;
+};
+
+// A header of a RecordView: both point into the batch being decoded.
+struct RecordHeaderView {
+  std::string_view key;
+  std::optional<ByteSpan> value;  // nullopt = null
+};
+
+// A decoded record whose key, value and headers point into the batch (or its
+// decompressed records section): valid only while the decoder's callback
+// runs. Lets a consumer copy each value once, straight into its own type.
+struct RecordView {
+  Offset offset;
+  std::int64_t timestamp = -1;
+  std::optional<ByteSpan> key;
+  std::optional<ByteSpan> value;
+  std::span<const RecordHeaderView> headers;
 };
 
 }  // namespace strata

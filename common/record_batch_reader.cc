@@ -34,17 +34,17 @@ class RecordBodyCursor {
   Result<std::int64_t> read_varlong() { return strata::read_varlong(body_, pos_); }
 
   // A length-prefixed byte string; length -1 is null.
-  Result<std::optional<Buffer>> read_nullable_bytes(const char* what) {
+  Result<std::optional<ByteSpan>> read_nullable_bytes(const char* what) {
     STRATA_TRY_ASSIGN(std::int32_t length, read_varint());
-    if (length == -1) return std::optional<Buffer>();
+    if (length == -1) return std::optional<ByteSpan>();
     STRATA_TRY_ASSIGN(ByteSpan bytes, take(length, what));
-    return std::optional<Buffer>(Buffer(bytes.begin(), bytes.end()));
+    return std::optional<ByteSpan>(bytes);
   }
 
-  Result<std::string> read_string(const char* what) {
+  Result<std::string_view> read_string(const char* what) {
     STRATA_TRY_ASSIGN(std::int32_t length, read_varint());
     STRATA_TRY_ASSIGN(ByteSpan bytes, take(length, what));
-    return std::string(as_string_view(bytes));
+    return as_string_view(bytes);
   }
 
  private:
@@ -67,27 +67,29 @@ class RecordBodyCursor {
   std::size_t pos_ = 0;
 };
 
-Result<std::vector<RecordHeader>> read_headers(RecordBodyCursor& cursor) {
+// Reads the headers into `out` (cleared first; its capacity is reused).
+Status read_headers(RecordBodyCursor& cursor, std::vector<RecordHeaderView>& out) {
   STRATA_TRY_ASSIGN(std::int32_t count, cursor.read_varint());
   if (count < 0) return corruption_error("header count " + std::to_string(count) + " is negative");
   if (static_cast<std::size_t>(count) > cursor.remaining() / kMinHeaderBytes) {
     return corruption_error("header count " + std::to_string(count) + " exceeds the record");
   }
-  std::vector<RecordHeader> headers;
-  headers.reserve(static_cast<std::size_t>(count));
+  out.clear();
+  out.reserve(static_cast<std::size_t>(count));
   for (std::int32_t i = 0; i < count; ++i) {
-    RecordHeader h;
+    RecordHeaderView h;
     STRATA_TRY_ASSIGN(h.key, cursor.read_string("header key"));
     STRATA_TRY_ASSIGN(h.value, cursor.read_nullable_bytes("header value"));
-    headers.push_back(std::move(h));
+    out.push_back(h);
   }
-  return headers;
+  return Status();
 }
 
-// Decodes the record whose body is `body`. `previous_delta` is the offset
-// delta of the record before it (-1 for the first).
-Result<Record> read_record(ByteSpan body, const RecordBatchHeader& header,
-                           std::int32_t previous_delta) {
+// Decodes the record whose body is `body` into `record`, its headers into
+// `headers`. `previous_delta` is the offset delta of the record before it
+// (-1 for the first).
+Status read_record(ByteSpan body, const RecordBatchHeader& header, std::int32_t previous_delta,
+                   RecordView& record, std::vector<RecordHeaderView>& headers) {
   RecordBodyCursor cursor(body);
   STRATA_TRY(cursor.read_int8().status());  // record attributes: unused
   STRATA_TRY_ASSIGN(std::int64_t timestamp_delta, cursor.read_varlong());
@@ -97,7 +99,6 @@ Result<Record> read_record(ByteSpan body, const RecordBatchHeader& header,
                             std::to_string(previous_delta) + ", last " +
                             std::to_string(header.last_offset_delta) + ")");
   }
-  Record record;
   std::int64_t offset = 0;
   if (__builtin_add_overflow(header.base_offset.value(), std::int64_t{offset_delta}, &offset)) {
     return corruption_error("offset overflows: base offset " +
@@ -111,63 +112,101 @@ Result<Record> read_record(ByteSpan body, const RecordBatchHeader& header,
                                                      static_cast<std::uint64_t>(timestamp_delta));
   STRATA_TRY_ASSIGN(record.key, cursor.read_nullable_bytes("key"));
   STRATA_TRY_ASSIGN(record.value, cursor.read_nullable_bytes("value"));
-  STRATA_TRY_ASSIGN(record.headers, read_headers(cursor));
+  STRATA_TRY(read_headers(cursor, headers));
+  record.headers = headers;
   if (cursor.remaining() != 0) {
     return corruption_error(std::to_string(cursor.remaining()) + " bytes left over in the record");
   }
-  return record;
+  return Status();
 }
 
-Result<std::vector<Record>> read_records_section(ByteSpan section, const RecordBatchHeader& header) {
-  std::vector<Record> records;
+std::string record_position(std::size_t i, std::size_t count) {
+  return "record " + std::to_string(i) + " of " + std::to_string(count);
+}
+
+// Decodes `section` record by record into `visit`; sets `visitor_failed`
+// when the error returned is the visitor's own.
+Status visit_records_section(ByteSpan section, const RecordBatchHeader& header,
+                             const RecordVisitor& visit, bool& visitor_failed) {
   const auto count = static_cast<std::size_t>(header.record_count);
-  records.reserve(std::min(count, section.size() / kMinRecordBytes));
+  std::vector<RecordHeaderView> headers;
+  RecordView record;
   std::size_t pos = 0;
   std::int32_t previous_delta = -1;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string where = "record " + std::to_string(i) + " of " + std::to_string(count);
-    if (pos == section.size()) return corruption_error(where + " is missing");
+    if (pos == section.size()) return corruption_error(record_position(i, count) + " is missing");
     Result<std::int32_t> length = read_varint(section, pos);
-    if (!length.ok()) return length.status().with_context(where);
+    if (!length.ok()) return length.status().with_context(record_position(i, count));
     if (*length < kMinRecordBodyBytes ||
         static_cast<std::size_t>(*length) > section.size() - pos) {
-      return corruption_error(where + ": length " + std::to_string(*length) + " with " +
-                              std::to_string(section.size() - pos) + " bytes left");
+      return corruption_error(record_position(i, count) + ": length " + std::to_string(*length) +
+                              " with " + std::to_string(section.size() - pos) + " bytes left");
     }
-    Result<Record> record =
-        read_record(section.subspan(pos, static_cast<std::size_t>(*length)), header, previous_delta);
-    if (!record.ok()) return record.status().with_context(where);
-    previous_delta = static_cast<std::int32_t>(record->offset - header.base_offset);
+    Status read = read_record(section.subspan(pos, static_cast<std::size_t>(*length)), header,
+                              previous_delta, record, headers);
+    if (!read.ok()) return read.with_context(record_position(i, count));
+    previous_delta = static_cast<std::int32_t>(record.offset - header.base_offset);
     pos += static_cast<std::size_t>(*length);
-    records.push_back(std::move(record).value());
+    if (Status visited = visit(record); !visited.ok()) {
+      visitor_failed = true;
+      return visited;
+    }
   }
   if (pos != section.size()) {
     return corruption_error(std::to_string(section.size() - pos) + " bytes after the last of " +
                             std::to_string(count) + " records");
   }
-  return records;
+  return Status();
+}
+
+std::optional<Buffer> to_buffer_opt(const std::optional<ByteSpan>& bytes) {
+  if (!bytes) return std::nullopt;
+  return Buffer(bytes->begin(), bytes->end());
 }
 
 }  // namespace
 
-Result<std::vector<Record>> read_records(const RecordBatchView& batch,
-                                         const RecordReadOptions& options) {
+Status for_each_record(const RecordBatchView& batch, const RecordVisitor& visit,
+                       const RecordReadOptions& options) {
   const RecordBatchHeader& header = batch.header();
-  const std::string subject = "record batch at offset " + std::to_string(header.base_offset.value());
-  Result<std::vector<Record>> records = [&]() -> Result<std::vector<Record>> {
+  bool visitor_failed = false;
+  Status status = [&]() -> Status {
     if (header.compression() == Compression::none) {
       if (batch.records_section().size() > options.max_uncompressed_bytes) {
         return too_large_error("records section of " +
                                std::to_string(batch.records_section().size()) +
                                " bytes exceeds the limit");
       }
-      return read_records_section(batch.records_section(), header);
+      return visit_records_section(batch.records_section(), header, visit, visitor_failed);
     }
     STRATA_TRY_ASSIGN(Buffer section, decompress(header.compression(), batch.records_section(),
                                                  options.max_uncompressed_bytes));
-    return read_records_section(section, header);
+    return visit_records_section(section, header, visit, visitor_failed);
   }();
-  if (!records.ok()) return records.status().with_context(subject);
+  if (status.ok() || visitor_failed) return status;
+  return status.with_context("record batch at offset " + std::to_string(header.base_offset.value()));
+}
+
+Result<std::vector<Record>> read_records(const RecordBatchView& batch,
+                                         const RecordReadOptions& options) {
+  std::vector<Record> records;
+  records.reserve(std::min(static_cast<std::size_t>(batch.header().record_count),
+                           batch.records_section().size() / kMinRecordBytes));
+  STRATA_TRY(for_each_record(
+      batch,
+      [&](const RecordView& view) {
+        Record& record = records.emplace_back();
+        record.offset = view.offset;
+        record.timestamp = view.timestamp;
+        record.key = to_buffer_opt(view.key);
+        record.value = to_buffer_opt(view.value);
+        record.headers.reserve(view.headers.size());
+        for (const RecordHeaderView& h : view.headers) {
+          record.headers.push_back(RecordHeader{std::string(h.key), to_buffer_opt(h.value)});
+        }
+        return Status();
+      },
+      options));
   return records;
 }
 

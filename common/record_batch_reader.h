@@ -4,6 +4,7 @@
 // enforced: docs/formats/record-batch.md.
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "common/record.h"
@@ -32,5 +33,15 @@ struct RecordReadOptions {
 // decompression would pass options.max_uncompressed_bytes.
 Result<std::vector<Record>> read_records(const RecordBatchView& batch,
                                          const RecordReadOptions& options = {});
+
+// Called once per record, in order; a non-ok status stops decoding and is
+// returned as is.
+using RecordVisitor = std::function<Status(const RecordView&)>;
+
+// The same decoding and checks as read_records, without copying: each record
+// is handed to `visit` as a view into the batch. A corrupt record ends the
+// walk with its error after the records before it were visited.
+Status for_each_record(const RecordBatchView& batch, const RecordVisitor& visit,
+                       const RecordReadOptions& options = {});
 
 }  // namespace strata
