@@ -12,7 +12,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::optional<std::string> to_string_opt(const std::optional<Buffer>& bytes) {
+std::optional<std::string> to_string_opt(const std::optional<ByteSpan>& bytes) {
   if (!bytes) return std::nullopt;
   return std::string(as_string_view(*bytes));
 }
@@ -243,6 +243,7 @@ Result<std::vector<ConsumerRecord>> Consumer::Impl::poll(std::chrono::millisecon
     }
     if (!stream_keys_.contains(event->stream_id)) continue;  // from a closed stream
     STRATA_TRY(handle(*event));
+    if (event->response) inbox_.recycle(std::move(*event->response));
     if (!buffered_.empty()) return take_buffered();
     STRATA_TRY(ensure_positions());
     STRATA_TRY(ensure_streams());
@@ -312,11 +313,12 @@ Status Consumer::Impl::decode(const TopicPartition& partition, const std::string
     if (!batch) break;
     if (batch->header().next_offset() <= next) continue;  // wholly before our position
     if (!batch->header().is_control()) {
-      STRATA_TRY_ASSIGN(auto records, read_records(*batch));
-      for (auto& record : records) {
+      std::size_t& buffered = buffered_counts_[partition];
+      const std::size_t before = buffered;
+      Status decoded = for_each_record(*batch, [&](const RecordView& record) {
         // A fetch may start inside a batch: skip what lies below the position.
-        if (record.offset < next) continue;
-        ConsumerRecord out;
+        if (record.offset < next) return Status();
+        ConsumerRecord& out = buffered_.emplace_back();
         out.topic = partition.topic;
         out.partition = partition.partition;
         out.offset = record.offset;
@@ -324,11 +326,17 @@ Status Consumer::Impl::decode(const TopicPartition& partition, const std::string
         out.key = to_string_opt(record.key);
         out.value = to_string_opt(record.value);
         out.headers.reserve(record.headers.size());
-        for (auto& header : record.headers) {
-          out.headers.push_back(Header{std::move(header.key), to_string_opt(header.value)});
+        for (const RecordHeaderView& header : record.headers) {
+          out.headers.push_back(Header{std::string(header.key), to_string_opt(header.value)});
         }
-        buffered_.push_back(std::move(out));
-        ++buffered_counts_[partition];
+        ++buffered;
+        return Status();
+      });
+      if (!decoded.ok()) {
+        // All of a batch or none of it: it is fetched again from its start.
+        buffered_.resize(buffered_.size() - (buffered - before));
+        buffered = before;
+        return decoded;
       }
     }
     next = batch->header().next_offset();

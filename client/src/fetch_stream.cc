@@ -1,5 +1,7 @@
 #include "client/src/fetch_stream.h"
 
+#include <limits>
+
 namespace strata::client {
 
 namespace {
@@ -7,6 +9,9 @@ namespace {
 std::int64_t steady_ns() {
   return std::chrono::steady_clock::now().time_since_epoch().count();
 }
+
+// FetchStream::last_activity_ns_ while the reader waits for room in the inbox.
+constexpr std::int64_t kHeldBack = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
@@ -42,6 +47,19 @@ void FetchInbox::wake() {
   cv_.notify_all();
 }
 
+void FetchInbox::recycle(v1::FetchResponse response) {
+  std::lock_guard lock(mu_);
+  if (spares_.size() < kMaxSpares) spares_.push_back(std::move(response));
+}
+
+v1::FetchResponse FetchInbox::take_spare() {
+  std::lock_guard lock(mu_);
+  if (spares_.empty()) return v1::FetchResponse();
+  v1::FetchResponse spare = std::move(spares_.back());
+  spares_.pop_back();
+  return spare;
+}
+
 Result<std::unique_ptr<FetchStream>> FetchStream::open(Connection& connection,
                                                        v1::FetchRequest request,
                                                        FetchInbox& inbox,
@@ -65,16 +83,21 @@ FetchStream::~FetchStream() {
 }
 
 std::chrono::steady_clock::time_point FetchStream::last_activity() const {
-  return std::chrono::steady_clock::time_point(
-      std::chrono::steady_clock::duration(last_activity_ns_.load()));
+  const std::int64_t ns = last_activity_ns_.load();
+  if (ns == kHeldBack) return std::chrono::steady_clock::now();
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(ns));
 }
 
 void FetchStream::read_loop() {
-  v1::FetchResponse response;
+  // Read() clears the message before parsing into it.
+  v1::FetchResponse response = inbox_.take_spare();
   while (reader_->Read(&response)) {
-    last_activity_ns_.store(steady_ns());
+    // push() waits while the consumer has not taken this stream's earlier
+    // answers: that wait is not silence of the broker.
+    last_activity_ns_.store(kHeldBack);
     inbox_.push(FetchEvent{id_, std::move(response), Status()}, is_cancelled_);
-    response = v1::FetchResponse();
+    last_activity_ns_.store(steady_ns());
+    response = inbox_.take_spare();
     if (is_cancelled_.load()) break;
   }
   if (is_cancelled_.load()) {

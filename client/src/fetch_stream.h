@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "client/src/connection.h"
 #include "common/result.h"
@@ -28,9 +29,14 @@ struct FetchEvent {
 // The queue every fetch stream of one consumer pushes into, so poll() waits
 // on all of them at once. Each stream keeps at most kMaxQueuedPerStream
 // answers here (gRPC flow control holds back the rest). Thread-safe.
+//
+// It also keeps a few handled answers for the streams to read into again:
+// parsing into a cleared message reuses its record buffers, where a fresh one
+// would allocate (and page-fault in) a megabyte-sized string per answer.
 class FetchInbox {
  public:
   static constexpr int kMaxQueuedPerStream = 2;
+  static constexpr std::size_t kMaxSpares = 4;
 
   // Blocks while the stream already has kMaxQueuedPerStream answers queued,
   // unless `is_cancelled` turns true. Ends are never held back.
@@ -39,12 +45,17 @@ class FetchInbox {
   std::optional<FetchEvent> pop(std::chrono::steady_clock::time_point deadline);
   // Wakes pushers that wait for a cancelled stream.
   void wake();
+  // Hands back an answer the consumer is done with, for reuse.
+  void recycle(v1::FetchResponse response);
+  // A recycled answer when there is one, else a new one.
+  v1::FetchResponse take_spare();
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<FetchEvent> events_;             // guarded by mu_
   std::map<std::uint64_t, int> queued_;       // per stream; guarded by mu_
+  std::vector<v1::FetchResponse> spares_;     // guarded by mu_
 };
 
 // One Fetch call over some partitions of one topic at one broker, and the
@@ -64,7 +75,10 @@ class FetchStream {
 
   std::uint64_t id() const { return id_; }
   Connection& connection() { return connection_; }
-  // When the stream last delivered a message (answers or keep-alives).
+  // When the stream last delivered a message (answers or keep-alives), or
+  // last got room in the inbox for one, whichever is later; now while an
+  // answer waits for that room (the consumer, not the broker, holds the
+  // stream back then, however long the application takes between polls).
   std::chrono::steady_clock::time_point last_activity() const;
 
  private:
@@ -78,6 +92,7 @@ class FetchStream {
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<v1::FetchResponse>> reader_;
   std::atomic<bool> is_cancelled_{false};
+  // steady_clock nanoseconds, or kHeldBack while the reader is in push().
   std::atomic<std::int64_t> last_activity_ns_{0};
   std::thread thread_;
 };
