@@ -75,10 +75,29 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
   app.add_option("--retention-check-interval-ms", c.retention_check_interval_ms,
                  "How often retention runs on every partition")
       ->check(CLI::PositiveNumber);
+  app.add_option("--group-min-session-timeout-ms", c.groups.min_session_timeout_ms,
+                 "Kafka's group.min.session.timeout.ms: shortest session timeout a group "
+                 "member may ask for (shorter joins get INVALID_SESSION_TIMEOUT)")
+      ->check(CLI::Range(0, std::numeric_limits<std::int32_t>::max()));
+  app.add_option("--group-max-session-timeout-ms", c.groups.max_session_timeout_ms,
+                 "Kafka's group.max.session.timeout.ms: longest session timeout a group "
+                 "member may ask for (longer joins get INVALID_SESSION_TIMEOUT)")
+      ->check(CLI::Range(0, std::numeric_limits<std::int32_t>::max()));
+  app.add_option("--group-initial-rebalance-delay-ms", c.groups.initial_rebalance_delay_ms,
+                 "Kafka's group.initial.rebalance.delay.ms: how long an empty group waits for "
+                 "more members before its first generation (0: no wait)")
+      ->check(CLI::Range(0, std::numeric_limits<std::int32_t>::max()));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  if (c.groups.min_session_timeout_ms > c.groups.max_session_timeout_ms) {
+    std::cerr << "strata-broker: --group-min-session-timeout-ms ("
+              << c.groups.min_session_timeout_ms
+              << ") must not exceed --group-max-session-timeout-ms ("
+              << c.groups.max_session_timeout_ms << ")\n";
+    return 2;
   }
   auto parsed_listen = parse_host_port(listen);
   auto parsed_http = parse_host_port(http_listen);

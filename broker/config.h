@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "broker/group/group_coordinator_options.h"
 #include "broker/host_port.h"
 #include "broker/topic_config.h"
 
@@ -31,6 +32,9 @@ struct BrokerConfig {
   std::int32_t io_threads = 2;
   std::int64_t retention_check_interval_ms = 300000;
   TopicDefaults topic_defaults;
+  // --group-min-session-timeout-ms, --group-max-session-timeout-ms,
+  // --group-initial-rebalance-delay-ms (Kafka's group.* settings).
+  GroupCoordinatorOptions groups;
 };
 
 // Parses the command line and the optional --config file (flags win over

@@ -92,7 +92,7 @@ Status Server::start() {
   STRATA_TRY_ASSIGN(auto offsets_topic, p.topics->find_topic(std::string(kOffsetsTopic)));
   p.offsets = std::make_unique<OffsetsStore>(*p.kv, offsets_topic->partitions.at(0));
   STRATA_TRY(p.offsets->load());
-  p.groups = std::make_unique<GroupCoordinator>(*p.offsets, *p.pool);
+  p.groups = std::make_unique<GroupCoordinator>(*p.offsets, *p.pool, config_.groups);
   STRATA_TRY(p.groups->load());
   p.groups->start();
   p.topics->start_retention(std::chrono::milliseconds(config_.retention_check_interval_ms));

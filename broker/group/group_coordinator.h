@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "broker/group/group_coordinator_options.h"
 #include "broker/group/group_error.h"
 #include "broker/group/offsets_store.h"
 #include "common/ids.h"
@@ -25,20 +26,6 @@ class thread_pool;
 namespace strata::broker {
 
 class Group;
-
-// Settings of the coordinator, with Kafka's defaults.
-struct GroupCoordinatorOptions {
-  // group.min.session.timeout.ms / group.max.session.timeout.ms.
-  std::int32_t min_session_timeout_ms = 6000;
-  std::int32_t max_session_timeout_ms = 1800000;
-  // group.initial.rebalance.delay.ms: how long a group that was Empty waits
-  // for more members before its first generation (extended by each new
-  // member, never past the longest rebalance timeout).
-  std::int32_t initial_rebalance_delay_ms = 3000;
-  // How often the timer thread checks session, rebalance and pending-member
-  // deadlines. Deadlines fire at most this late.
-  std::int32_t tick_ms = 50;
-};
 
 // The states of a group (Kafka's classic protocol):
 //
