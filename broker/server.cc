@@ -102,6 +102,11 @@ Status Server::start() {
   p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.groups, *p.pool,
                                              *p.probe, *p.producer_ids, {},
                                              config_.topic_defaults.max_message_bytes, stopping_});
+  // Before the gRPC server starts: its calls read these without a lock.
+  native::BrokerIdentity& id = p.context->identity;
+  id.node_id = config_.node_id;
+  id.cluster_id = cluster_id;
+  id.data_dir = std::filesystem::absolute(data_dir).string();
   p.services.push_back(std::make_unique<native::AdminService>(*p.context));
   p.services.push_back(std::make_unique<native::MetadataService>(*p.context));
   p.services.push_back(std::make_unique<native::ProduceService>(*p.context));
@@ -126,12 +131,8 @@ Status Server::start() {
 
   STRATA_TRY(start_kafka(cluster_id));
 
-  native::BrokerIdentity& id = p.context->identity;
-  id.node_id = config_.node_id;
-  id.cluster_id = cluster_id;
-  id.native_address = p.native_address;
-  id.http_address = p.http_address;
-  id.data_dir = std::filesystem::absolute(data_dir).string();
+  // Calls may already run: the addresses go in under the identity's lock.
+  id.set_addresses(p.native_address, p.http_address);
   logger()->info("broker: node {} ready native={} http={} kafka={} data_dir={} topics={}",
                  config_.node_id, p.native_address.to_string(), p.http_address.to_string(),
                  p.kafka_address.to_string(), id.data_dir, p.topics->list_topics().size());

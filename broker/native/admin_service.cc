@@ -159,8 +159,8 @@ grpc::ServerUnaryReactor* AdminService::BrokerInfo(grpc::CallbackServerContext* 
       l->set_host(address.host);
       l->set_port(address.port);
     };
-    add_listener("native", id.native_address);
-    add_listener("http", id.http_address);
+    add_listener("native", id.native_address());
+    add_listener("http", id.http_address());
     response->set_uptime_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now() - id.started_at)
                                 .count());

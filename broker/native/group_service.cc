@@ -57,8 +57,9 @@ grpc::ServerUnaryReactor* GroupService::FindCoordinator(grpc::CallbackServerCont
     }
     v1::Broker* b = response->mutable_coordinator();
     b->set_node_id(ctx_.identity.node_id);
-    b->set_host(ctx_.identity.native_address.host);
-    b->set_port(ctx_.identity.native_address.port);
+    const HostPort address = ctx_.identity.native_address();
+    b->set_host(address.host);
+    b->set_port(address.port);
   });
 }
 

@@ -30,8 +30,9 @@ grpc::ServerUnaryReactor* MetadataService::GetMetadata(grpc::CallbackServerConte
     response->set_controller_id(id.node_id);
     v1::Broker* broker = response->add_brokers();
     broker->set_node_id(id.node_id);
-    broker->set_host(id.native_address.host);
-    broker->set_port(id.native_address.port);
+    const HostPort address = id.native_address();
+    broker->set_host(address.host);
+    broker->set_port(address.port);
     if (request->topics().empty()) {
       for (const auto& topic : ctx_.topics.list_topics()) {
         if (topic->is_internal && !request->include_internal()) continue;

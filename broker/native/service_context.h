@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,14 +24,37 @@ class TopicManager;
 
 namespace strata::broker::native {
 
-// Who this broker is, as BrokerInfo and GetMetadata describe it.
-struct BrokerIdentity {
+// Who this broker is, as BrokerInfo and GetMetadata describe it. Server
+// sets the public fields before the gRPC server starts and never changes
+// them. The listener addresses are known only once the listeners are bound,
+// when calls may already be running, so they are behind a mutex: Server
+// calls set_addresses(), any thread reads them.
+class BrokerIdentity {
+ public:
   std::int32_t node_id = 0;
   std::string cluster_id;
-  HostPort native_address;
-  HostPort http_address;
   std::string data_dir;
   std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
+
+  void set_addresses(HostPort native, HostPort http) {
+    std::lock_guard lock(mu_);
+    native_address_ = std::move(native);
+    http_address_ = std::move(http);
+  }
+  // Empty host and port 0 until set_addresses().
+  HostPort native_address() const {
+    std::lock_guard lock(mu_);
+    return native_address_;
+  }
+  HostPort http_address() const {
+    std::lock_guard lock(mu_);
+    return http_address_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  HostPort native_address_;  // guarded by mu_
+  HostPort http_address_;    // guarded by mu_
 };
 
 // What every native service needs; owned by the Server, outlives the gRPC
