@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "client/src/partitioner.h"
 #include "tests/integration/client_helpers.h"
@@ -161,6 +162,40 @@ TEST_CASE("acks 0, 1 and all all deliver", "[integration][client]") {
   auto consumer = make_consumer(broker, consumer_options);
   REQUIRE(consumer->assign({TopicPartition{"acks", PartitionId(0)}}).ok());
   CHECK(consume(*consumer, 100).size() == 100);
+}
+
+TEST_CASE("a consumer slower than the fetch liveness between polls is not told the broker is silent",
+          "[integration][client]") {
+  BrokerProcess broker;
+  REQUIRE(broker.start());
+  REQUIRE(make_admin(broker)->create_topic("slow-app", 1).ok());
+  auto producer = make_producer(broker);
+  produce_numbered(*producer, "slow-app", 1);
+
+  client::ConsumerOptions options;
+  options.connection = connection_to(broker);
+  options.connection.request_timeout_ms = 3000;  // a short liveness keeps the test short
+  options.auto_offset_reset = client::OffsetReset::earliest;
+  options.fetch_max_wait_ms = 50;
+  auto created = client::Consumer::create(options);
+  REQUIRE(created.ok());
+  auto consumer = std::move(created).value();
+  REQUIRE(consumer->assign({TopicPartition{"slow-app", PartitionId(0)}}).ok());
+  REQUIRE(consume(*consumer, 1).size() == 1);
+
+  // The application's own work between two polls, longer than the stream's
+  // liveness (fetch_max_wait_ms + request_timeout_ms). The broker answers
+  // every 50 ms meanwhile, so the stream's reader soon waits for room in
+  // the consumer's inbox; that wait is the application's, not the broker's
+  // silence. (Sleeping is the behaviour under test here.)
+  const auto liveness = std::chrono::milliseconds(options.fetch_max_wait_ms +
+                                                  options.connection.request_timeout_ms);
+  std::this_thread::sleep_for(liveness + 1s);
+
+  produce_numbered(*producer, "slow-app", 1);
+  const auto more = consume(*consumer, 1);
+  REQUIRE(more.size() == 1);
+  CHECK(more[0].offset == Offset(1));
 }
 
 }  // namespace
