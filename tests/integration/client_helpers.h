@@ -15,13 +15,15 @@
 #include <strata/producer.h>
 
 #include "tests/support/broker_process.h"
+#include "tests/support/timeouts.h"
 
 namespace strata::testing {
 
 inline client::ConnectionOptions connection_to(const BrokerProcess& broker) {
   client::ConnectionOptions options;
   options.bootstrap = broker.native_address();
-  options.request_timeout_ms = 15000;
+  // Also how long a fetch stream may stay silent: scaled for slow TSan runs.
+  options.request_timeout_ms = static_cast<std::int32_t>(scaled(std::chrono::seconds(15)).count());
   return options;
 }
 
@@ -47,13 +49,13 @@ inline std::unique_ptr<client::Consumer> make_consumer(const BrokerProcess& brok
   return std::move(consumer).value();
 }
 
-// Polls until `count` records arrived or `timeout` passed (the caller
-// checks the size). Fails the test on a poll error.
+// Polls until `count` records arrived or `timeout` (scaled) passed (the
+// caller checks the size). Fails the test on a poll error.
 inline std::vector<client::ConsumerRecord> consume(client::Consumer& consumer, std::size_t count,
                                                    std::chrono::milliseconds timeout =
                                                        std::chrono::seconds(60)) {
   std::vector<client::ConsumerRecord> out;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
   while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
     auto records = consumer.poll(std::chrono::milliseconds(200));
     INFO((records.ok() ? std::string("ok") : records.status().to_string()));

@@ -174,7 +174,8 @@ TEST_CASE("a consumer slower than the fetch liveness between polls is not told t
 
   client::ConsumerOptions options;
   options.connection = connection_to(broker);
-  options.connection.request_timeout_ms = 3000;  // a short liveness keeps the test short
+  // A short liveness keeps the test short.
+  options.connection.request_timeout_ms = static_cast<std::int32_t>(scaled(2s).count());
   options.auto_offset_reset = client::OffsetReset::earliest;
   options.fetch_max_wait_ms = 50;
   auto created = client::Consumer::create(options);
