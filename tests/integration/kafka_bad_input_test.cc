@@ -3,6 +3,7 @@
 // the records stored before.
 #include <httplib.h>
 
+#include <algorithm>
 #include <random>
 
 #include <catch2/catch.hpp>
@@ -110,6 +111,19 @@ TEST_CASE("bad frames on the Kafka port close the connection and the broker keep
   }
   SECTION("a body that does not parse") {
     REQUIRE(bad.send_raw(raw_request(3, 1, 3)));
+    CHECK(bad.wait_closed());
+  }
+  SECTION("a request that would decode to more memory than its decode budget") {
+    // Metadata v4 naming 3 million empty topics: a 6 MB body that would be
+    // 96 MB of topic structs, twice its 48 MB budget.
+    constexpr std::int32_t kNames = 3'000'000;
+    constexpr std::size_t kBody = 4 + 2 * std::size_t{kNames} + 1;
+    Buffer frame = raw_request(3, 4, kBody);
+    std::byte* body = frame.data() + 4 + 10;
+    store_be<std::int32_t>(body, kNames);
+    std::fill(body + 4, body + kBody - 1, std::byte{0});
+    body[kBody - 1] = std::byte{1};
+    REQUIRE(bad.send_raw(frame));
     CHECK(bad.wait_closed());
   }
   SECTION("an unknown API key") {
