@@ -113,9 +113,13 @@ void Partition::close(bool remove_files, std::function<void(Status)> done) {
   });
 }
 
-Result<Buffer> Partition::read(Offset from, std::size_t max_bytes) const {
-  return log_->read(from, max_bytes, high_watermark());
+template <ReadBytes Bytes>
+Result<Bytes> Partition::read(Offset from, std::size_t max_bytes) const {
+  return log_->read<Bytes>(from, max_bytes, high_watermark());
 }
+
+template Result<Buffer> Partition::read<Buffer>(Offset, std::size_t) const;
+template Result<std::string> Partition::read<std::string>(Offset, std::size_t) const;
 
 Result<std::optional<storage::TimestampOffset>> Partition::offset_for_timestamp(
     std::int64_t ts) const {

@@ -65,7 +65,9 @@ class Partition : public std::enable_shared_from_this<Partition> {
   void close(bool remove_files, std::function<void(Status)> done);
 
   // Batches from `from` below the high watermark (see PartitionLog::read).
-  Result<Buffer> read(Offset from, std::size_t max_bytes) const;
+  // Bytes: Buffer or std::string (instantiated for both).
+  template <ReadBytes Bytes = Buffer>
+  Result<Bytes> read(Offset from, std::size_t max_bytes) const;
   Result<std::optional<storage::TimestampOffset>> offset_for_timestamp(std::int64_t ts) const;
 
   Offset high_watermark() const;

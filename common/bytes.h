@@ -1,5 +1,6 @@
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -27,5 +28,19 @@ inline Buffer to_buffer(std::string_view s) {
   return out;
 }
 inline void append(Buffer& out, ByteSpan b) { out.insert(out.end(), b.begin(), b.end()); }
+
+// What a log read may fill: a Buffer, or a std::string when the bytes go into
+// a protobuf bytes field, which takes a std::string by move instead of copying.
+template <typename T>
+concept ReadBytes = std::same_as<T, Buffer> || std::same_as<T, std::string>;
+
+template <ReadBytes T>
+std::span<std::byte> writable_bytes(T& bytes) {
+  return {reinterpret_cast<std::byte*>(bytes.data()), bytes.size()};
+}
+template <ReadBytes T>
+ByteSpan bytes_of(const T& bytes) {
+  return {reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()};
+}
 
 }  // namespace strata

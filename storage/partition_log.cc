@@ -183,7 +183,8 @@ Status PartitionLog::health() const {
   return failed_;
 }
 
-Result<Buffer> PartitionLog::read(Offset from, std::size_t max_bytes, Offset upper) const {
+template <ReadBytes Bytes>
+Result<Bytes> PartitionLog::read(Offset from, std::size_t max_bytes, Offset upper) const {
   // Order matters: the end first, then the list (a roll publishes the list
   // before the end moves into it), then the start (retention advances the
   // start before it drops segments from the list).
@@ -195,7 +196,7 @@ Result<Buffer> PartitionLog::read(Offset from, std::size_t max_bytes, Offset upp
                               " is outside the log [" + std::to_string(start.value()) + ", " +
                               std::to_string(end.value()) + "]");
   }
-  if (from == end || from >= upper) return Buffer();
+  if (from == end || from >= upper) return Bytes();
   auto it = std::upper_bound(list->begin(), list->end(), from,
                              [](Offset o, const std::shared_ptr<Segment>& s) {
                                return o < s->base_offset();
@@ -207,11 +208,14 @@ Result<Buffer> PartitionLog::read(Offset from, std::size_t max_bytes, Offset upp
   // A segment may end below the next one's base (gaps after compaction or
   // follower appends): move on when `from` is past its data.
   for (--it; it != list->end(); ++it) {
-    STRATA_TRY_ASSIGN(Buffer out, (*it)->read(from, max_bytes, std::min(upper, end)));
+    STRATA_TRY_ASSIGN(Bytes out, (*it)->template read<Bytes>(from, max_bytes, std::min(upper, end)));
     if (!out.empty() || (*it)->next_offset() > from) return out;
   }
-  return Buffer();
+  return Bytes();
 }
+
+template Result<Buffer> PartitionLog::read<Buffer>(Offset, std::size_t, Offset) const;
+template Result<std::string> PartitionLog::read<std::string>(Offset, std::size_t, Offset) const;
 
 Result<std::optional<TimestampOffset>> PartitionLog::offset_for_timestamp(
     std::int64_t timestamp) const {

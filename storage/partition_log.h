@@ -132,7 +132,9 @@ class PartitionLog {
   // segment. Empty when from == log end or nothing below `upper`. Errors:
   // out_of_range (from below log start or above log end; the message names the
   // range), corruption (a damaged segment), io_error.
-  Result<Buffer> read(Offset from, std::size_t max_bytes, Offset upper = kNoUpperBound) const;
+  // Bytes: Buffer or std::string (instantiated for both).
+  template <ReadBytes Bytes = Buffer>
+  Result<Bytes> read(Offset from, std::size_t max_bytes, Offset upper = kNoUpperBound) const;
   // The first batch whose max timestamp >= `timestamp` (its max timestamp and
   // base offset), or nullopt when none.
   Result<std::optional<TimestampOffset>> offset_for_timestamp(std::int64_t timestamp) const;

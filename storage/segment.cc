@@ -246,29 +246,34 @@ Result<std::optional<Segment::Located>> Segment::locate(Offset target, std::uint
   return std::optional<Located>();
 }
 
-Result<Buffer> Segment::read(Offset from, std::size_t max_bytes, Offset upper) const {
+template <ReadBytes Bytes>
+Result<Bytes> Segment::read(Offset from, std::size_t max_bytes, Offset upper) const {
   if (damaged_from_ && from >= *damaged_from_) {
     return corruption_error(log_.path().string() + ": damaged from offset " +
                             std::to_string(damaged_from_->value()) + ": " + damage_);
   }
   std::uint64_t end = readable_end();
   STRATA_TRY_ASSIGN(std::optional<Located> at, locate(from, end));
-  if (!at || at->header.next_offset() > upper) return Buffer();
+  if (!at || at->header.next_offset() > upper) return Bytes();
   std::uint64_t want = std::min<std::uint64_t>(std::max(max_bytes, at->header.size_bytes()),
                                                end - at->position);
-  Buffer out(static_cast<std::size_t>(want));
-  STRATA_TRY_ASSIGN(std::size_t got, log_.read_at(at->position, out));
+  Bytes out;
+  out.resize(static_cast<std::size_t>(want));
+  STRATA_TRY_ASSIGN(std::size_t got, log_.read_at(at->position, writable_bytes(out)));
   // Keep whole batches below `upper`; a short read (a concurrent truncation)
   // just ends the answer early.
   std::size_t keep = 0;
   while (got - keep >= L::kHeaderSize) {
-    auto h = parse_batch_header(ByteSpan(out).subspan(keep, L::kHeaderSize));
+    auto h = parse_batch_header(bytes_of(out).subspan(keep, L::kHeaderSize));
     if (!h.ok() || h->size_bytes() > got - keep || h->next_offset() > upper) break;
     keep += h->size_bytes();
   }
   out.resize(keep);
   return out;
 }
+
+template Result<Buffer> Segment::read<Buffer>(Offset, std::size_t, Offset) const;
+template Result<std::string> Segment::read<std::string>(Offset, std::size_t, Offset) const;
 
 Result<std::optional<TimestampOffset>> Segment::find_timestamp(std::int64_t timestamp) const {
   if (max_timestamp() < timestamp) return std::optional<TimestampOffset>();

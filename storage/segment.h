@@ -107,7 +107,9 @@ class Segment {
   // when it exceeds max_bytes, none holding an offset >= `upper`. Empty when
   // `from` is past this segment's data. Errors: corruption (bad framing or a
   // damaged region), io_error.
-  Result<Buffer> read(Offset from, std::size_t max_bytes, Offset upper) const;
+  // Bytes: Buffer or std::string (instantiated for both).
+  template <ReadBytes Bytes = Buffer>
+  Result<Bytes> read(Offset from, std::size_t max_bytes, Offset upper) const;
   // The first batch whose max timestamp >= `timestamp`, if any.
   Result<std::optional<TimestampOffset>> find_timestamp(std::int64_t timestamp) const;
 
