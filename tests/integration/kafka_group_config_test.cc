@@ -30,7 +30,9 @@ TEST_CASE("a JoinGroup below --group-min-session-timeout-ms gets INVALID_SESSION
           "[integration][kafka][groups]") {
   // No initial rebalance delay, so an accepted join is answered at once.
   BrokerProcess broker(BrokerProcess::Options{
-      "", "", {"--group-min-session-timeout-ms", "10000", "--group-initial-rebalance-delay-ms", "0"}});
+      "",
+      "",
+      {"--group-min-session-timeout-ms", "10000", "--group-initial-rebalance-delay-ms", "0"}});
   REQUIRE(broker.start());
   KafkaClient client;
   REQUIRE(client.connect(broker.kafka_address()));

@@ -26,8 +26,9 @@ namespace strata::kafka {
 // allocate: each array is charged count * sizeof(element) before its vector is
 // reserved, each heap-allocated string or bytes its length plus
 // kHeapBlockOverheadBytes; going over fails the decode (corruption) before
-// the allocation. Records are borrowed and cost nothing. Borrows `in`, which must outlive the reader and any Records it produced.
-// Not thread-safe; one decode at a time.
+// the allocation. Records are borrowed and cost nothing. Borrows `in`, which
+// must outlive the reader and any Records it produced. Not thread-safe; one
+// decode at a time.
 class Reader {
  public:
   Reader(ByteSpan in, bool flexible) : in_(in), flexible_(flexible) {}
