@@ -179,11 +179,14 @@ void Server::stop() {
   if (p.grpc_server) {
     // In-flight calls get a moment to finish; then gRPC cancels them.
     p.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    p.grpc_server.reset();
   }
   if (p.topics) p.topics->stop();  // closes every log on its strand
   if (p.flusher) p.flusher->stop();
   if (p.pool) p.pool->join();
+  // After the pool: a handler that finished its call may still be returning
+  // from Finish() into the server (Shutdown() saw the call done through
+  // gRPC's own synchronization, which TSan cannot see; the join it can).
+  p.grpc_server.reset();
   p.kafka.reset();  // after the pool: handlers post into its reactors
   p.kafka_context.reset();
   p.kafka_watch.reset();  // after the logs closed: they held its registrations
