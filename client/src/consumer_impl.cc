@@ -350,18 +350,27 @@ std::vector<ConsumerRecord> Consumer::Impl::take_buffered() {
       std::min(buffered_.size(), static_cast<std::size_t>(std::max(options_.max_poll_records, 1)));
   std::vector<ConsumerRecord> out;
   out.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    ConsumerRecord& record = buffered_.front();
-    const TopicPartition tp{record.topic, record.partition};
-    positions_[tp] = record.offset + 1;
-    if (--buffered_counts_[tp] == 0) {
+  // Records come in runs per partition (one answer decodes a partition's
+  // batches in a row): look the partition's state up once a run.
+  while (out.size() < count) {
+    const TopicPartition tp{buffered_.front().topic, buffered_.front().partition};
+    auto buffered = buffered_counts_.find(tp);
+    std::size_t run = 0;
+    while (out.size() < count && buffered_.front().partition == tp.partition &&
+           buffered_.front().topic == tp.topic) {
+      out.push_back(std::move(buffered_.front()));
+      buffered_.pop_front();
+      ++run;
+    }
+    buffered->second -= run;
+    if (buffered->second == 0) {
       // Past the last buffered record, the position is where decoding got to
       // (beyond control batches and gaps).
       positions_[tp] = fetch_positions_[tp];
-      buffered_counts_.erase(tp);
+      buffered_counts_.erase(buffered);
+    } else {
+      positions_[tp] = out.back().offset + 1;
     }
-    out.push_back(std::move(record));
-    buffered_.pop_front();
   }
   return out;
 }
