@@ -82,6 +82,8 @@ Result<std::int32_t> RecordAccumulator::append(const AppendRequest& request,
     used_bytes_ += batch_layout::kHeaderSize;
     queue.batches.push_back(std::move(batch));
     ++incomplete_;
+    // A new front batch brings a linger deadline the sender has not planned for.
+    if (queue.batches.size() == 1) signal_work_locked();
   }
   ProducerBatch& batch = *queue.batches.back();
   STRATA_TRY(batch.builder.append(request.timestamp_ms, request.key, request.value,
@@ -92,7 +94,7 @@ Result<std::int32_t> RecordAccumulator::append(const AppendRequest& request,
   used_bytes_ += record_bytes;
   if (batch.builder.estimated_size_bytes() >= options_.batch_size) {
     batch.is_closed = true;
-    work_cv_.notify_one();
+    signal_work_locked();
   }
   return partition;
 }
@@ -158,6 +160,10 @@ void RecordAccumulator::wait_for_work(SteadyClock::time_point until) {
 
 void RecordAccumulator::wake() {
   std::lock_guard lock(mu_);
+  signal_work_locked();
+}
+
+void RecordAccumulator::signal_work_locked() {
   woken_ = true;
   work_cv_.notify_all();
 }
@@ -172,7 +178,7 @@ void RecordAccumulator::complete(const ProducerBatch& batch) {
   used_bytes_ -= batch.reserved_bytes;
   --incomplete_;
   space_cv_.notify_all();
-  work_cv_.notify_all();
+  signal_work_locked();  // a freed in-flight slot may make a batch sendable
   done_cv_.notify_all();
 }
 
@@ -181,13 +187,13 @@ void RecordAccumulator::reenqueue(std::unique_ptr<ProducerBatch> batch) {
   PartitionQueue& queue = queues_[{batch->topic, batch->partition}];
   --queue.in_flight;
   queue.batches.push_front(std::move(batch));
-  work_cv_.notify_all();
+  signal_work_locked();  // its retry time is new to the sender
 }
 
 void RecordAccumulator::begin_flush() {
   std::lock_guard lock(mu_);
   ++flushing_;
-  work_cv_.notify_all();
+  signal_work_locked();
 }
 
 void RecordAccumulator::end_flush() {
@@ -212,7 +218,7 @@ std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::close_and_take_al
     queue.batches.clear();
   }
   space_cv_.notify_all();
-  work_cv_.notify_all();
+  signal_work_locked();
   return taken;
 }
 

@@ -75,7 +75,9 @@ class RecordAccumulator {
   // or every queue is at its in-flight limit).
   std::optional<SteadyClock::time_point> next_ready_time(SteadyClock::time_point now) const;
 
-  // Waits until a batch may be ready or `until` passes, whichever is first.
+  // Waits until a batch may be ready, something changed when one will be
+  // (a new front batch, a freed in-flight slot, a retry queued, a flush), or
+  // `until` passes; the sender then drains and plans its next wait anew.
   void wait_for_work(SteadyClock::time_point until);
   // Wakes wait_for_work() (stop, new connection, ...).
   void wake();
@@ -111,6 +113,8 @@ class RecordAccumulator {
   bool open_batch_has_room(const PartitionKey& key, std::size_t record_bytes) const;
   bool is_ready(const PartitionQueue& queue, SteadyClock::time_point now) const;
   std::optional<SteadyClock::time_point> ready_time(const PartitionQueue& queue) const;
+  // Ends wait_for_work() until the next drain(). Requires mu_ held.
+  void signal_work_locked();
 
   const AccumulatorOptions options_;
   mutable std::mutex mu_;

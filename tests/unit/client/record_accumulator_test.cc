@@ -1,6 +1,7 @@
 #include "client/src/record_accumulator.h"
 
 #include <chrono>
+#include <future>
 #include <set>
 #include <string>
 #include <vector>
@@ -66,6 +67,38 @@ TEST_CASE("a batch is not ready before linger passes, and is after", "[client][a
   REQUIRE(next.has_value());
   CHECK(*next > now);
   CHECK(acc.drain(*next + 1ms).size() == 1);
+}
+
+TEST_CASE("a sender waiting with nothing queued is woken by a new batch to plan for its linger",
+          "[client][accumulator]") {
+  // The sender waits up to a long tick when nothing is queued; a new batch
+  // must end that wait so the sender can wake again at its linger deadline.
+  RecordAccumulator acc(small_options());
+  const auto far = SteadyClock::now() + 60s;
+  auto waited = std::async(std::launch::async, [&] { acc.wait_for_work(far); });
+  REQUIRE(append(acc, 0, 10).ok());
+  REQUIRE(waited.wait_for(30s) == std::future_status::ready);  // well before `far`
+  CHECK(acc.next_ready_time(SteadyClock::now()).has_value());
+}
+
+TEST_CASE("a sender waiting behind the in-flight limit is woken when a batch completes",
+          "[client][accumulator]") {
+  AccumulatorOptions options = small_options();
+  options.max_in_flight_per_partition = 1;
+  RecordAccumulator acc(options);
+  REQUIRE(append(acc, 0, 10).ok());
+  acc.begin_flush();
+  auto sent = acc.drain(SteadyClock::now());
+  acc.end_flush();
+  REQUIRE(sent.size() == 1);
+  REQUIRE(append(acc, 0, 10).ok());
+  (void)acc.drain(SteadyClock::now());  // nothing ready: the partition is at its limit
+  CHECK_FALSE(acc.next_ready_time(SteadyClock::now()).has_value());
+  const auto far = SteadyClock::now() + 60s;
+  auto waited = std::async(std::launch::async, [&] { acc.wait_for_work(far); });
+  acc.complete(*sent.front());
+  REQUIRE(waited.wait_for(30s) == std::future_status::ready);  // well before `far`
+  CHECK(acc.next_ready_time(SteadyClock::now()).has_value());
 }
 
 TEST_CASE("flush makes every batch ready regardless of linger", "[client][accumulator]") {
