@@ -9,6 +9,7 @@
 #   DATA_DIR=/var/tmp   where the broker's data dir is made (removed after)
 #   COUNT=1000000       records produced (1 producer, 1 partition, 1 KiB, acks=all)
 #   E2E_S=10            measured seconds of the fixed-rate end-to-end run
+#   CONSUME_RUNS=3      passes over the produced records; the median is reported
 #   BUILD=build/release build dir (configured Release, tests off)
 #   CMAKE_ARGS=         more configure arguments, e.g. -DCMAKE_CXX_FLAGS=-Wno-error=restrict
 #
@@ -24,6 +25,7 @@ BUILD=${BUILD:-$root/build/release}
 DATA_DIR=${DATA_DIR:-/var/tmp}
 COUNT=${COUNT:-1000000}
 E2E_S=${E2E_S:-10}
+CONSUME_RUNS=${CONSUME_RUNS:-3}
 
 log() { printf '[client-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -73,9 +75,18 @@ log "broker at $native"
 produce=$("$bench" produce --broker "$native" --topic bench-1k --partitions 1 \
   --message-bytes 1024 --count "$COUNT" --acks all | head -1)
 echo "$produce"
-consume=$("$bench" consume --broker "$native" --topic bench-1k --message-bytes 1024 \
-  --count "$COUNT" | head -1)
-echo "$consume"
+# A consume pass lasts about a second, so one pass swings by a third between
+# runs: read the records CONSUME_RUNS times and report the median pass.
+consumes=()
+for _ in $(seq "$CONSUME_RUNS"); do
+  consumes+=("$("$bench" consume --broker "$native" --topic bench-1k --message-bytes 1024 \
+    --count "$COUNT" | head -1)")
+  echo "${consumes[-1]}"
+done
+consume=$(printf '%s\n' "${consumes[@]}" |
+  awk '{for (i = 1; i <= NF; i++) if ($i ~ /^mb_per_s=/) {split($i, kv, "="); print kv[2], $0}}' |
+  sort -n | awk -v n="$CONSUME_RUNS" 'NR == int((n + 1) / 2) {$1 = ""; sub(/^ /, ""); print}')
+consume_all=$(printf '%s\n' "${consumes[@]}" | sed -n 's/.*mb_per_s=\([0-9.]*\).*/\1/p' | paste -sd/)
 max_rate=$(sed -n 's/.*records_per_s=\([0-9.]*\).*/\1/p' <<<"$produce")
 half=$(awk -v r="$max_rate" 'BEGIN {printf "%.0f", r / 2}')
 e2e=$("$bench" e2e --broker "$native" --topic bench-e2e --partitions 1 --message-bytes 1024 \
@@ -90,7 +101,8 @@ printf 'produce acks=all 1 KiB x %s: %s MB/s = %s x dd_odsync_64k, p50 %s us p99
   "$COUNT" "$(field mb_per_s "$produce")" \
   "$(awk -v a="$(field mb_per_s "$produce")" -v b="$dd_bound" 'BEGIN {printf "%.2f", a / b}')" \
   "$(field p50_us "$produce")" "$(field p99_us "$produce")" "$(field p999_us "$produce")"
-printf 'consume: %s MB/s%s\n' "$(field mb_per_s "$consume")" \
+printf 'consume (median of %s passes: %s MB/s): %s MB/s%s\n' "$CONSUME_RUNS" "$consume_all" \
+  "$(field mb_per_s "$consume")" \
   "$([ -n "$loopback" ] && awk -v a="$(field mb_per_s "$consume")" -v b="$loopback" \
     'BEGIN {printf " = %.2f x loopback", a / b}')"
 printf 'e2e at %s records/s (half of produce max): p50 %s us p99 %s us p99.9 %s us\n' "$half" \
