@@ -15,6 +15,7 @@ client::ProducerOptions producer_options(const ClientBenchOptions& o) {
   p.connection.bootstrap = o.broker;
   p.linger_ms = o.linger_ms;
   p.batch_size = o.batch_bytes;
+  p.max_in_flight_per_partition = o.max_in_flight;
   p.acks = client::parse_acks(o.acks).value_or(client::Acks::all);
   p.compression = client::parse_compression(o.compression).value_or(client::CompressionType::none);
   return p;
@@ -52,11 +53,12 @@ std::string format_client_result_line(const ClientBenchResult& r) {
   char buf[768];
   std::snprintf(buf, sizeof(buf),
                 "strata-bench %s topic=%s partitions=%d message_bytes=%zu producers=%d acks=%s "
-                "compression=%s linger_ms=%d batch_bytes=%zu rate=%.0f records=%llu errors=%llu "
+                "compression=%s linger_ms=%d batch_bytes=%zu max_in_flight=%d rate=%.0f records=%llu "
+                "errors=%llu "
                 "elapsed_s=%.3f records_per_s=%.0f mb_per_s=%.1f p50_us=%.0f p99_us=%.0f "
                 "p999_us=%.0f max_us=%.0f",
                 r.mode.c_str(), o.topic.c_str(), o.partitions, o.message_bytes, o.producers,
-                o.acks.c_str(), o.compression.c_str(), o.linger_ms, o.batch_bytes,
+                o.acks.c_str(), o.compression.c_str(), o.linger_ms, o.batch_bytes, o.max_in_flight,
                 r.mode == "e2e" ? o.rate : 0.0, static_cast<unsigned long long>(r.records),
                 static_cast<unsigned long long>(r.errors), r.elapsed_s, r.records_per_s(),
                 r.mb_per_s(), r.latency.p50_us, r.latency.p99_us, r.latency.p999_us,

@@ -88,6 +88,10 @@ CLI::App* add_client_command(CLI::App& app, const std::string& mode, const std::
         ->capture_default_str();
     cmd->add_option("--linger-ms", o.linger_ms, "Producer linger.ms")->capture_default_str();
     cmd->add_option("--batch-bytes", o.batch_bytes, "Producer batch.size")->capture_default_str();
+    cmd->add_option("--max-in-flight", o.max_in_flight,
+                    "Producer batches in flight per partition (max_in_flight_per_partition)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
   }
   if (mode == "produce") {
     cmd->add_option("--producers", o.producers, "Producer threads, one Producer each")
