@@ -23,6 +23,7 @@
 #include "broker/native/produce_service.h"
 #include "broker/producer_id_allocator.h"
 #include "broker/topic_manager.h"
+#include "storage/data_dir_lock.h"
 #include "storage/flusher.h"
 #include "storage/kv_store.h"
 
@@ -45,6 +46,7 @@ Result<std::string> load_cluster_id(storage::KvStore& kv) {
 }  // namespace
 
 struct Server::Parts {
+  std::unique_ptr<storage::DataDirLock> data_dir_lock;  // first taken, last released
   std::unique_ptr<storage::KvStore> kv;
   std::unique_ptr<storage::Flusher> flusher;
   std::unique_ptr<asio::thread_pool> pool;
@@ -77,6 +79,7 @@ Status Server::start() {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return errno_error("create " + data_dir.string(), ec.value());
+  STRATA_TRY_ASSIGN(p.data_dir_lock, storage::DataDirLock::acquire(data_dir));
   STRATA_TRY_ASSIGN(p.kv, storage::KvStore::open((data_dir / "kv").string()));
   STRATA_TRY_ASSIGN(std::string cluster_id, load_cluster_id(*p.kv));
   p.flusher = std::make_unique<storage::Flusher>("flusher");
@@ -199,6 +202,7 @@ void Server::stop() {
   p.pool.reset();
   p.flusher.reset();
   p.kv.reset();
+  p.data_dir_lock.reset();
   logger()->info("broker: stopped");
 }
 
