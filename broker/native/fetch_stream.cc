@@ -269,14 +269,22 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
     }
     {
       std::lock_guard lock(mu_);
-      if (cancelled_) return finish_locked(grpc::Status::CANCELLED);
-      if (wake_pending_) {
-        wake_pending_ = false;
-        asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
-        return;
-      }
+      if (finish_or_repoll_locked()) return;
     }
     wait(seqs);
+  }
+
+  // Requires mu_. True when the stream must not park: it was cancelled
+  // (finished here), or a wake came in while it polled (polled again).
+  bool finish_or_repoll_locked() {
+    if (cancelled_) {
+      finish_locked(grpc::Status::CANCELLED);
+      return true;
+    }
+    if (!wake_pending_) return false;
+    wake_pending_ = false;
+    asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
+    return true;
   }
 
   void add_read_error(v1::FetchResponse& message, const Part& part, const Status& st) {
@@ -313,12 +321,7 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
       });
     }
     std::lock_guard lock(mu_);
-    if (cancelled_) return finish_locked(grpc::Status::CANCELLED);
-    if (wake_pending_) {
-      wake_pending_ = false;
-      asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
-      return;
-    }
+    if (finish_or_repoll_locked()) return;
     state_ = State::waiting;
   }
 
