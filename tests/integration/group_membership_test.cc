@@ -60,6 +60,16 @@ std::set<std::int32_t> partitions_of(const client::Consumer& consumer) {
   return out;
 }
 
+// Polls (and commits) until the consumer owns `count` partitions; false after 30 s.
+bool poll_until_owning(client::Consumer& consumer, ReadLog& log, std::size_t count) {
+  return wait_until(
+      [&] {
+        poll_and_commit(consumer, log);
+        return partitions_of(consumer).size() == count;
+      },
+      30s);
+}
+
 // Unary GroupService calls over a raw channel: a member that the test
 // controls step by step (and can silence).
 struct RawMember {
@@ -189,12 +199,7 @@ TEST_CASE("a member that stops heartbeating is expired and its partitions reassi
   auto consumer = make_consumer(broker, member_options("expiry"));
   REQUIRE(consumer->subscribe("orders").ok());
   ReadLog log;
-  REQUIRE(wait_until(
-      [&] {
-        poll_and_commit(*consumer, log);
-        return partitions_of(*consumer).size() == kPartitions;
-      },
-      30s));
+  REQUIRE(poll_until_owning(*consumer, log, kPartitions));
   // A raw member joins (its JoinGroup waits for the consumer to rejoin),
   // syncs once, then never heartbeats again.
   RawMember raw(broker);
@@ -202,22 +207,12 @@ TEST_CASE("a member that stops heartbeating is expired and its partitions reassi
     raw.join("expiry");
     raw.sync("expiry");
   });
-  const bool split = wait_until(
-      [&] {
-        poll_and_commit(*consumer, log);
-        return partitions_of(*consumer).size() == kPartitions / 2;
-      },
-      30s);
+  const bool split = poll_until_owning(*consumer, log, kPartitions / 2);
   joiner.join();
   REQUIRE(split);
   REQUIRE(raw.describe("expiry").members_size() == 2);
   // 6 s of silence later the coordinator drops it; the consumer gets all.
-  REQUIRE(wait_until(
-      [&] {
-        poll_and_commit(*consumer, log);
-        return partitions_of(*consumer).size() == kPartitions;
-      },
-      30s));
+  REQUIRE(poll_until_owning(*consumer, log, kPartitions));
   CHECK(raw.heartbeat("expiry") == v1::UNKNOWN_MEMBER);
   auto described = raw.describe("expiry");
   CHECK(described.state() == v1::GROUP_STATE_STABLE);
@@ -233,12 +228,7 @@ TEST_CASE("groups are listed, described with members and assignments, and delete
   auto consumer = make_consumer(broker, member_options("described"));
   REQUIRE(consumer->subscribe("orders").ok());
   ReadLog log;
-  REQUIRE(wait_until(
-      [&] {
-        poll_and_commit(*consumer, log);
-        return partitions_of(*consumer).size() == kPartitions;
-      },
-      30s));
+  REQUIRE(poll_until_owning(*consumer, log, kPartitions));
   RawMember raw(broker);
   auto d = raw.describe("described");
   CHECK(d.error().code() == v1::NONE);

@@ -91,6 +91,19 @@ std::vector<v1::FetchResponse> fetch_until(
   return out;
 }
 
+std::string as_string(const Buffer& bytes) { return std::string(as_string_view(bytes)); }
+
+v1::FetchRequest fetch_request(const std::string& topic, std::int32_t partition,
+                               std::int64_t offset, std::int32_t max_wait_ms) {
+  v1::FetchRequest request;
+  request.set_topic(topic);
+  request.set_max_wait_ms(max_wait_ms);
+  v1::FetchPartition* p = request.add_partitions();
+  p->set_partition(partition);
+  p->set_offset(offset);
+  return request;
+}
+
 std::string fetched_bytes(const std::vector<v1::FetchResponse>& messages, std::int32_t partition) {
   std::string out;
   for (const auto& m : messages) {

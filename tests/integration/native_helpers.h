@@ -33,6 +33,8 @@ v1::CreateTopicResponse create_topic(grpc::Channel& channel, const std::string& 
 
 // A valid batch of `records` values "<prefix>-<i>".
 Buffer make_batch(const std::string& prefix, int records);
+// The bytes as a string (how fetch answers carry batches).
+std::string as_string(const Buffer& bytes);
 
 // Sends `requests` on one Produce stream, half-closes and returns every
 // answer (empty when the stream failed).
@@ -41,6 +43,10 @@ std::vector<v1::ProduceResponse> produce(grpc::Channel& channel,
 v1::ProduceRequest produce_request(std::uint64_t correlation_id, const std::string& topic,
                                    std::int32_t partition, const Buffer& batch,
                                    v1::Acks acks = v1::ACKS_ALL);
+
+// A Fetch of one partition from `offset`.
+v1::FetchRequest fetch_request(const std::string& topic, std::int32_t partition,
+                               std::int64_t offset, std::int32_t max_wait_ms = 100);
 
 // Opens a Fetch stream and reads messages until `done` holds for the
 // messages so far, the stream ends, or `timeout` passes. Returns them.

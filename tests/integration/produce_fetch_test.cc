@@ -10,19 +10,6 @@
 namespace strata::testing {
 namespace {
 
-std::string as_string(const Buffer& b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
-
-v1::FetchRequest fetch_request(const std::string& topic, std::int32_t partition, std::int64_t offset,
-                               std::int32_t max_wait_ms = 100) {
-  v1::FetchRequest request;
-  request.set_topic(topic);
-  request.set_max_wait_ms(max_wait_ms);
-  v1::FetchPartition* p = request.add_partitions();
-  p->set_partition(partition);
-  p->set_offset(offset);
-  return request;
-}
-
 // Fetches from `offset` until `bytes` bytes of batches arrived.
 std::string fetch_bytes(grpc::Channel& channel, const std::string& topic, std::int32_t partition,
                         std::int64_t offset, std::size_t bytes) {

@@ -38,24 +38,9 @@ using namespace std::chrono_literals;
 // The default max.message.bytes (1 MiB + the 12-byte log overhead, as Kafka).
 constexpr std::size_t kDefaultMaxMessageBytes = 1048588;
 
-std::string as_string(const Buffer& b) {
-  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
-}
-
 std::string stored(Buffer batch, std::int64_t base_offset) {
   set_base_offset(batch, Offset(base_offset));
   return as_string(batch);
-}
-
-v1::FetchRequest fetch_request(const std::string& topic, std::int32_t partition,
-                               std::int64_t offset, std::int32_t max_wait_ms = 100) {
-  v1::FetchRequest request;
-  request.set_topic(topic);
-  request.set_max_wait_ms(max_wait_ms);
-  v1::FetchPartition* p = request.add_partitions();
-  p->set_partition(partition);
-  p->set_offset(offset);
-  return request;
 }
 
 // Everything in the partition from offset 0, read until `bytes` bytes came.
