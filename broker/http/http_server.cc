@@ -1,5 +1,8 @@
 #include "broker/http/http_server.h"
 
+#include <chrono>
+#include <thread>
+
 #include <httplib.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -49,6 +52,16 @@ Result<HostPort> HttpServer::start(const HostPort& address) {
     return io_error("http: cannot bind " + address.to_string());
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() only ends a server whose accept loop already runs: a
+  // stop() before the thread got there (SIGTERM right after the ready line)
+  // was lost, and the join in stop() hung. So return only once it runs.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server_->is_running()) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return io_error("http: server on " + bound.to_string() + " did not start");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   logger()->info("http: listening on {}", bound.to_string());
   return bound;
 }
