@@ -28,7 +28,7 @@ struct AccumulatorOptions {
   std::size_t buffer_memory = 32 * 1024 * 1024;
   std::size_t max_request_size = 1024 * 1024;
   std::chrono::milliseconds linger{5};
-  std::int32_t max_in_flight_per_partition = 5;
+  std::int32_t max_in_flight_per_partition = 32;  // ProducerOptions' default
   Compression compression = Compression::none;
 };
 

@@ -24,7 +24,7 @@ struct ClientBenchOptions {
   std::string compression = "none";
   std::int32_t linger_ms = 5;
   std::size_t batch_bytes = 64 * 1024;
-  std::int32_t max_in_flight = 5;  // producer batches in flight per partition
+  std::int32_t max_in_flight = client::ProducerOptions{}.max_in_flight_per_partition;  // per partition
   double rate = 10000;            // e2e: records per second, fixed schedule
   double duration_s = 10;         // e2e: measured seconds
   double warmup_s = 1;            // e2e: unmeasured seconds first

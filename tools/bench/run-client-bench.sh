@@ -10,9 +10,6 @@
 #   COUNT=1000000       records produced (1 producer, 1 partition, 1 KiB, acks=all)
 #   E2E_S=10            measured seconds of the fixed-rate end-to-end run
 #   CONSUME_RUNS=3      passes over the produced records; the median is reported
-#   E2E_IN_FLIGHT=32    producer batches in flight per partition in the e2e run;
-#                       at the client default (5) an fdatasync hiccup of ~25 ms
-#                       backs batches up client side into 40-160 ms stalls
 #   BUILD=build/release build dir (configured Release, tests off)
 #   CMAKE_ARGS=         more configure arguments, e.g. -DCMAKE_CXX_FLAGS=-Wno-error=restrict
 #
@@ -29,7 +26,6 @@ DATA_DIR=${DATA_DIR:-/var/tmp}
 COUNT=${COUNT:-1000000}
 E2E_S=${E2E_S:-10}
 CONSUME_RUNS=${CONSUME_RUNS:-3}
-E2E_IN_FLIGHT=${E2E_IN_FLIGHT:-32}
 
 log() { printf '[client-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -94,7 +90,7 @@ consume_all=$(printf '%s\n' "${consumes[@]}" | sed -n 's/.*mb_per_s=\([0-9.]*\).
 max_rate=$(sed -n 's/.*records_per_s=\([0-9.]*\).*/\1/p' <<<"$produce")
 half=$(awk -v r="$max_rate" 'BEGIN {printf "%.0f", r / 2}')
 e2e=$("$bench" e2e --broker "$native" --topic bench-e2e --partitions 1 --message-bytes 1024 \
-  --acks all --linger-ms 1 --max-in-flight "$E2E_IN_FLIGHT" --rate "$half" \
+  --acks all --linger-ms 1 --rate "$half" \
   --duration-s "$E2E_S" | head -1)
 echo "$e2e"
 
@@ -111,5 +107,5 @@ printf 'consume (median of %s passes: %s MB/s): %s MB/s%s\n' "$CONSUME_RUNS" "$c
   "$([ -n "$loopback" ] && awk -v a="$(field mb_per_s "$consume")" -v b="$loopback" \
     'BEGIN {printf " = %.2f x loopback", a / b}')"
 printf 'e2e at %s records/s (half of produce max), %s batches in flight: p50 %s us p99 %s us p99.9 %s us\n' \
-  "$half" "$E2E_IN_FLIGHT" \
+  "$half" "$(field max_in_flight "$e2e")" \
   "$(field p50_us "$e2e")" "$(field p99_us "$e2e")" "$(field p999_us "$e2e")"
