@@ -167,7 +167,7 @@ std::optional<Buffer> to_buffer_opt(const std::optional<ByteSpan>& bytes) {
 }  // namespace
 
 Status for_each_record(const RecordBatchView& batch, const RecordVisitor& visit,
-                       const RecordReadOptions& options) {
+                       const RecordReadOptions& options, Buffer* decompressed) {
   const RecordBatchHeader& header = batch.header();
   bool visitor_failed = false;
   Status status = [&]() -> Status {
@@ -179,8 +179,10 @@ Status for_each_record(const RecordBatchView& batch, const RecordVisitor& visit,
       }
       return visit_records_section(batch.records_section(), header, visit, visitor_failed);
     }
-    STRATA_TRY_ASSIGN(Buffer section, decompress(header.compression(), batch.records_section(),
-                                                 options.max_uncompressed_bytes));
+    Buffer local;
+    Buffer& section = decompressed ? *decompressed : local;
+    STRATA_TRY_ASSIGN(section, decompress(header.compression(), batch.records_section(),
+                                          options.max_uncompressed_bytes));
     return visit_records_section(section, header, visit, visitor_failed);
   }();
   if (status.ok() || visitor_failed) return status;

@@ -41,7 +41,10 @@ using RecordVisitor = std::function<Status(const RecordView&)>;
 // The same decoding and checks as read_records, without copying: each record
 // is handed to `visit` as a view into the batch. A corrupt record ends the
 // walk with its error after the records before it were visited.
+// A compressed batch is decompressed into `decompressed` when given (else a
+// buffer that dies with the call): the views into it then stay valid as long
+// as that buffer does.
 Status for_each_record(const RecordBatchView& batch, const RecordVisitor& visit,
-                       const RecordReadOptions& options = {});
+                       const RecordReadOptions& options = {}, Buffer* decompressed = nullptr);
 
 }  // namespace strata

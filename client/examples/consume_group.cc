@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <strata/consumer.h>
 
@@ -39,9 +40,12 @@ int main(int argc, char** argv) {
     }
     empty_polls = records->empty() ? empty_polls + 1 : 0;
     for (const auto& record : *records) {
-      std::printf("%s-%d @ %lld: %s = %s\n", record.topic.c_str(), record.partition.value(),
-                  static_cast<long long>(record.offset.value()),
-                  record.key.value_or("(null)").c_str(), record.value.value_or("(null)").c_str());
+      // key and value are views into the fetched data, not NUL-terminated.
+      const std::string_view key = record.key.value_or("(null)");
+      const std::string_view value = record.value.value_or("(null)");
+      std::printf("%s-%d @ %lld: %.*s = %.*s\n", record.topic.c_str(), record.partition.value(),
+                  static_cast<long long>(record.offset.value()), static_cast<int>(key.size()),
+                  key.data(), static_cast<int>(value.size()), value.data());
       ++seen;
     }
     if (!records->empty()) {

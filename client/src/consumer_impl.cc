@@ -17,6 +17,11 @@ std::optional<std::string> to_string_opt(const std::optional<ByteSpan>& bytes) {
   return std::string(as_string_view(*bytes));
 }
 
+std::optional<std::string_view> as_view_opt(const std::optional<ByteSpan>& bytes) {
+  if (!bytes) return std::nullopt;
+  return as_string_view(*bytes);
+}
+
 }  // namespace
 
 Consumer::Impl::Impl(ConsumerOptions options)
@@ -243,7 +248,6 @@ Result<std::vector<ConsumerRecord>> Consumer::Impl::poll(std::chrono::millisecon
     }
     if (!stream_keys_.contains(event->stream_id)) continue;  // from a closed stream
     STRATA_TRY(handle(*event));
-    if (event->response) inbox_.recycle(std::move(*event->response));
     if (!buffered_.empty()) return take_buffered();
     STRATA_TRY(ensure_positions());
     STRATA_TRY(ensure_streams());
@@ -260,9 +264,10 @@ Status Consumer::Impl::handle(const FetchEvent& event) {
     return event.end;
   }
   const v1::FetchResponse& response = *event.response;
+  const std::shared_ptr<const void> data = event.response;
   bool restart = false;
   for (const auto& fetched : response.partitions()) {
-    STRATA_TRY(handle_partition(topic, fetched, restart));
+    STRATA_TRY(handle_partition(topic, fetched, data, restart));
   }
   if (response.error().code() != v1::NONE) {
     close_streams_of(topic);
@@ -279,12 +284,13 @@ Status Consumer::Impl::handle(const FetchEvent& event) {
 
 Status Consumer::Impl::handle_partition(const std::string& topic,
                                         const v1::FetchedPartition& fetched,
+                                        const std::shared_ptr<const void>& data,
                                         bool& restart_stream) {
   const TopicPartition tp{topic, PartitionId(fetched.partition())};
   if (!is_assigned(tp) || !fetch_positions_.contains(tp)) return Status();
   if (fetched.high_watermark() >= 0) high_watermarks_[tp] = Offset(fetched.high_watermark());
   const auto code = fetched.header().error().code();
-  if (code == v1::NONE) return decode(tp, fetched.records().batches());
+  if (code == v1::NONE) return decode(tp, fetched.records().batches(), data);
   // The stream dropped this partition: it must be reopened.
   restart_stream = true;
   if (code == v1::OFFSET_OUT_OF_RANGE) {
@@ -304,7 +310,8 @@ Status Consumer::Impl::handle_partition(const std::string& topic,
   return from_proto(fetched.header().error());
 }
 
-Status Consumer::Impl::decode(const TopicPartition& partition, const std::string& batches) {
+Status Consumer::Impl::decode(const TopicPartition& partition, const std::string& batches,
+                              const std::shared_ptr<const void>& data) {
   Offset& next = fetch_positions_.at(partition);
   RecordBatchIterator it(as_bytes(batches));
   // Bounded by the bytes: each step consumes one whole batch or stops.
@@ -315,23 +322,35 @@ Status Consumer::Impl::decode(const TopicPartition& partition, const std::string
     if (!batch->header().is_control()) {
       std::size_t& buffered = buffered_counts_[partition];
       const std::size_t before = buffered;
-      Status decoded = for_each_record(*batch, [&](const RecordView& record) {
-        // A fetch may start inside a batch: skip what lies below the position.
-        if (record.offset < next) return Status();
-        ConsumerRecord& out = buffered_.emplace_back();
-        out.topic = partition.topic;
-        out.partition = partition.partition;
-        out.offset = record.offset;
-        out.timestamp_ms = record.timestamp;
-        out.key = to_string_opt(record.key);
-        out.value = to_string_opt(record.value);
-        out.headers.reserve(record.headers.size());
-        for (const RecordHeaderView& header : record.headers) {
-          out.headers.push_back(Header{std::string(header.key), to_string_opt(header.value)});
-        }
-        ++buffered;
-        return Status();
-      });
+      // Values point into the answer, or into the batch's decompressed
+      // records, which then live as long as the records do.
+      std::shared_ptr<Buffer> decompressed;
+      if (batch->header().compression() != Compression::none) {
+        decompressed = std::make_shared<Buffer>();
+      }
+      const std::shared_ptr<const void>& owner =
+          decompressed ? std::shared_ptr<const void>(decompressed) : data;
+      Status decoded = for_each_record(
+          *batch,
+          [&](const RecordView& record) {
+            // A fetch may start inside a batch: skip what lies below the position.
+            if (record.offset < next) return Status();
+            ConsumerRecord& out = buffered_.emplace_back();
+            out.topic = partition.topic;
+            out.partition = partition.partition;
+            out.offset = record.offset;
+            out.timestamp_ms = record.timestamp;
+            out.key = as_view_opt(record.key);
+            out.value = as_view_opt(record.value);
+            out.headers.reserve(record.headers.size());
+            for (const RecordHeaderView& header : record.headers) {
+              out.headers.push_back(Header{std::string(header.key), to_string_opt(header.value)});
+            }
+            out.data = owner;
+            ++buffered;
+            return Status();
+          },
+          RecordReadOptions{}, decompressed.get());
       if (!decoded.ok()) {
         // All of a batch or none of it: it is fetched again from its start.
         buffered_.resize(buffered_.size() - (buffered - before));

@@ -64,9 +64,13 @@ class Consumer::Impl {
   void close_all_streams();
   // Handles one stream event; errors are returned by poll().
   Status handle(const FetchEvent& event);
+  // `data` owns `fetched` (the answer it came in).
   Status handle_partition(const std::string& topic, const v1::FetchedPartition& fetched,
-                          bool& restart_stream);
-  Status decode(const TopicPartition& partition, const std::string& batches);
+                          const std::shared_ptr<const void>& data, bool& restart_stream);
+  // Buffers the records of `batches`; they point into `data` (or, for a
+  // compressed batch, into its decompressed copy) and keep it alive.
+  Status decode(const TopicPartition& partition, const std::string& batches,
+                const std::shared_ptr<const void>& data);
   std::vector<ConsumerRecord> take_buffered();
   void maybe_auto_commit();
   // Replaces the partitions read (streams, buffers and positions of the

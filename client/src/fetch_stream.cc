@@ -47,19 +47,6 @@ void FetchInbox::wake() {
   cv_.notify_all();
 }
 
-void FetchInbox::recycle(v1::FetchResponse response) {
-  std::lock_guard lock(mu_);
-  if (spares_.size() < kMaxSpares) spares_.push_back(std::move(response));
-}
-
-v1::FetchResponse FetchInbox::take_spare() {
-  std::lock_guard lock(mu_);
-  if (spares_.empty()) return v1::FetchResponse();
-  v1::FetchResponse spare = std::move(spares_.back());
-  spares_.pop_back();
-  return spare;
-}
-
 Result<std::unique_ptr<FetchStream>> FetchStream::open(Connection& connection,
                                                        v1::FetchRequest request,
                                                        FetchInbox& inbox,
@@ -89,26 +76,25 @@ std::chrono::steady_clock::time_point FetchStream::last_activity() const {
 }
 
 void FetchStream::read_loop() {
-  // Read() clears the message before parsing into it.
-  v1::FetchResponse response = inbox_.take_spare();
-  while (reader_->Read(&response)) {
+  // A new message per answer: the records of the last one point into it.
+  auto response = std::make_shared<v1::FetchResponse>();
+  while (reader_->Read(response.get())) {
     // push() waits while the consumer has not taken this stream's earlier
     // answers: that wait is not silence of the broker.
     last_activity_ns_.store(kHeldBack);
     inbox_.push(FetchEvent{id_, std::move(response), Status()}, is_cancelled_);
     last_activity_ns_.store(steady_ns());
-    response = inbox_.take_spare();
+    response = std::make_shared<v1::FetchResponse>();
     if (is_cancelled_.load()) break;
   }
   if (is_cancelled_.load()) {
     context_.TryCancel();
-    while (reader_->Read(&response)) {
+    while (reader_->Read(response.get())) {
     }
   }
   const grpc::Status status = reader_->Finish();
   if (is_cancelled_.load()) return;  // nobody waits for the end of a cancelled stream
-  inbox_.push(FetchEvent{id_, std::nullopt, connection_.check(status)}, is_cancelled_);
+  inbox_.push(FetchEvent{id_, nullptr, connection_.check(status)}, is_cancelled_);
 }
 
 }  // namespace strata::client
-

@@ -19,24 +19,20 @@
 
 namespace strata::client {
 
-// What a fetch stream delivered: an answer, or (response empty) its end.
+// What a fetch stream delivered: an answer, or (response null) its end.
 struct FetchEvent {
   std::uint64_t stream_id = 0;
-  std::optional<v1::FetchResponse> response;
+  // Shared: the consumed records point into it (ConsumerRecord::data).
+  std::shared_ptr<const v1::FetchResponse> response;
   Status end;  // why the stream ended; ok when the broker closed it cleanly
 };
 
 // The queue every fetch stream of one consumer pushes into, so poll() waits
 // on all of them at once. Each stream keeps at most kMaxQueuedPerStream
 // answers here (gRPC flow control holds back the rest). Thread-safe.
-//
-// It also keeps a few handled answers for the streams to read into again:
-// parsing into a cleared message reuses its record buffers, where a fresh one
-// would allocate (and page-fault in) a megabyte-sized string per answer.
 class FetchInbox {
  public:
   static constexpr int kMaxQueuedPerStream = 2;
-  static constexpr std::size_t kMaxSpares = 4;
 
   // Blocks while the stream already has kMaxQueuedPerStream answers queued,
   // unless `is_cancelled` turns true. Ends are never held back.
@@ -45,17 +41,12 @@ class FetchInbox {
   std::optional<FetchEvent> pop(std::chrono::steady_clock::time_point deadline);
   // Wakes pushers that wait for a cancelled stream.
   void wake();
-  // Hands back an answer the consumer is done with, for reuse.
-  void recycle(v1::FetchResponse response);
-  // A recycled answer when there is one, else a new one.
-  v1::FetchResponse take_spare();
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<FetchEvent> events_;             // guarded by mu_
   std::map<std::uint64_t, int> queued_;       // per stream; guarded by mu_
-  std::vector<v1::FetchResponse> spares_;     // guarded by mu_
 };
 
 // One Fetch call over some partitions of one topic at one broker, and the

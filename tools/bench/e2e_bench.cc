@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "tools/bench/client_bench.h"
@@ -17,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 // The value carries its intended send time (steady clock, ns) in its first
 // 8 bytes; producer and consumer share this process, hence this clock.
-std::int64_t stamp_of(const std::string& value) {
+std::int64_t stamp_of(std::string_view value) {
   std::int64_t ns = 0;
   if (value.size() >= sizeof(ns)) std::memcpy(&ns, value.data(), sizeof(ns));
   return ns;

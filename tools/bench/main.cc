@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/logging.h"
+#include "common/malloc_tuning.h"
 #include "tools/bench/client_bench.h"
 #include "tools/bench/log_bench.h"
 
@@ -119,6 +120,11 @@ int main(int argc, char** argv) {
   app.footer(R"(Output: one machine-readable line per run on stdout, starting with
 `strata-bench <mode>` and followed by key=value pairs (MB = 1e6 bytes), then a
 table. Exit status: 0 ok, 1 the run failed, 2 usage error.)");
+  bool malloc_defaults = false;
+  app.add_flag("--malloc-defaults", malloc_defaults,
+               "Keep glibc's malloc settings, as an application that does not tune them runs "
+               "(by default strata-bench keeps I/O buffers in the heap as the broker does; see "
+               "common/malloc_tuning.h)");
   LogFlags log_flags;
   add_log_command(app, log_flags);
   strata::bench::ClientBenchOptions client_options;
@@ -148,6 +154,7 @@ table. Exit status: 0 ok, 1 the run failed, 2 usage error.)");
     return kExitUsage;
   }
   strata::set_log_level("warn");
+  if (!malloc_defaults) strata::keep_io_buffers_in_heap();
 
   if (app.got_subcommand("log")) {
     log_flags.options.data_dir = log_flags.data_dir;

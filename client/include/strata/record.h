@@ -1,12 +1,15 @@
 #pragma once
 
 // The records applications hand to a Producer and get from a Consumer.
-// Keys, values and header values are binary-safe std::strings; nullopt is a
-// null (absent) key or value, distinct from an empty one.
+// Keys, values and header values are binary-safe bytes (std::string to send,
+// std::string_view views when consumed); nullopt is a null (absent) key or
+// value, distinct from an empty one.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/ids.h"
@@ -44,17 +47,27 @@ struct RecordMetadata {
   std::int64_t timestamp_ms = -1;
 };
 
-// A record as a consumer receives it.
+// A record as a consumer receives it. Its key and value are views into the
+// fetched data, not copies: `data` keeps that data alive, and copies of the
+// record share it. Holding a record holds its whole fetch answer (up to the
+// consumer's fetch_max_bytes), so copy key and value out (std::string(*value))
+// to keep them longer than the records around them.
 struct ConsumerRecord {
   std::string topic;
   PartitionId partition;
   Offset offset;
   std::int64_t timestamp_ms = -1;
-  std::optional<std::string> key;
-  std::optional<std::string> value;
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
   std::vector<Header> headers;
+  std::shared_ptr<const void> data;  // what key and value point into
 
-  bool operator==(const ConsumerRecord&) const = default;
+  // Equal content: `data` is not compared.
+  bool operator==(const ConsumerRecord& other) const {
+    return topic == other.topic && partition == other.partition && offset == other.offset &&
+           timestamp_ms == other.timestamp_ms && key == other.key && value == other.value &&
+           headers == other.headers;
+  }
 };
 
 }  // namespace strata::client

@@ -50,8 +50,11 @@ void print_record(const CliContext& ctx, const ConsumeFlags& f, const client::Co
   if (f.print_offset) {
     line += std::to_string(r.partition.value()) + ":" + std::to_string(r.offset.value()) + "\t";
   }
-  if (f.print_key) line += (r.key ? *r.key : std::string("null")) + f.key_separator;
-  line += r.value ? *r.value : std::string("null");
+  if (f.print_key) {
+    line += r.key.value_or("null");
+    line += f.key_separator;
+  }
+  line += r.value.value_or("null");
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stdout);
 }
