@@ -1,6 +1,5 @@
 // strata-broker: parses the configuration, starts the Server, prints the
 // ready line and waits for SIGTERM or SIGINT.
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -11,23 +10,10 @@
 #include "broker/logger.h"
 #include "broker/server.h"
 #include "common/logging.h"
-
-namespace {
-
-// Fetches and produces pass megabyte-sized buffers that live for one request.
-// With glibc's defaults such a buffer is a fresh mmap, or heap that the arena
-// trims back soon after, so each request page-faults its memory in again
-// (a fifth of the broker's CPU when serving a fast consumer). Keep buffers up
-// to 32 MiB in the arenas and trim only past 64 MiB of free heap.
-void keep_request_buffers_in_heap() {
-  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-}
-
-}  // namespace
+#include "common/malloc_tuning.h"
 
 int main(int argc, char** argv) {
-  keep_request_buffers_in_heap();
+  strata::keep_io_buffers_in_heap();
   auto parsed = strata::broker::parse_command_line(argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const strata::broker::BrokerConfig config = std::get<strata::broker::BrokerConfig>(parsed);
