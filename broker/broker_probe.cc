@@ -58,6 +58,12 @@ BrokerProbe::BrokerProbe(prometheus::Registry& registry) {
                     .Help("Record batch bytes sent to consumers")
                     .Register(registry)
                     .Add({});
+  flush_cycle_ = &prometheus::BuildHistogram()
+                      .Name("strata_flush_cycle_seconds")
+                      .Help("Group-commit flush cycles: the time to fdatasync, once each, every "
+                            "log with pending durable appends (acks=all answers wait for it)")
+                      .Register(registry)
+                      .Add({}, buckets);
 }
 
 void BrokerProbe::observe_request(std::string_view api, double seconds, Protocol protocol) {
@@ -70,5 +76,6 @@ void BrokerProbe::observe_request(std::string_view api, double seconds, Protocol
 
 void BrokerProbe::add_bytes_in(std::uint64_t bytes) { bytes_in_->Increment(static_cast<double>(bytes)); }
 void BrokerProbe::add_bytes_out(std::uint64_t bytes) { bytes_out_->Increment(static_cast<double>(bytes)); }
+void BrokerProbe::observe_flush_cycle(double seconds) { flush_cycle_->Observe(seconds); }
 
 }  // namespace strata::broker

@@ -48,13 +48,14 @@ Result<std::string> load_cluster_id(storage::KvStore& kv) {
 struct Server::Parts {
   std::unique_ptr<storage::DataDirLock> data_dir_lock;  // first taken, last released
   std::unique_ptr<storage::KvStore> kv;
+  // Before the flusher: its thread reports cycles to the probe until stopped.
+  prometheus::Registry registry;
+  std::unique_ptr<BrokerProbe> probe;
   std::unique_ptr<storage::Flusher> flusher;
   std::unique_ptr<asio::thread_pool> pool;
   std::unique_ptr<TopicManager> topics;
   std::unique_ptr<OffsetsStore> offsets;
   std::unique_ptr<GroupCoordinator> groups;
-  prometheus::Registry registry;
-  std::unique_ptr<BrokerProbe> probe;
   std::unique_ptr<native::ServiceContext> context;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -82,7 +83,11 @@ Status Server::start() {
   STRATA_TRY_ASSIGN(p.data_dir_lock, storage::DataDirLock::acquire(data_dir));
   STRATA_TRY_ASSIGN(p.kv, storage::KvStore::open((data_dir / "kv").string()));
   STRATA_TRY_ASSIGN(std::string cluster_id, load_cluster_id(*p.kv));
-  p.flusher = std::make_unique<storage::Flusher>("flusher");
+  p.probe = std::make_unique<BrokerProbe>(p.registry);
+  p.flusher = std::make_unique<storage::Flusher>(
+      "flusher", [probe = p.probe.get()](std::chrono::nanoseconds took, std::size_t) {
+        probe->observe_flush_cycle(std::chrono::duration<double>(took).count());
+      });
   p.flusher->start();
   p.pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(config_.io_threads));
   p.topics = std::make_unique<TopicManager>(data_dir, *p.kv, *p.flusher, *p.pool,
@@ -100,7 +105,6 @@ Status Server::start() {
   p.groups->start();
   p.topics->start_retention(std::chrono::milliseconds(config_.retention_check_interval_ms));
 
-  p.probe = std::make_unique<BrokerProbe>(p.registry);
   p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.kv);
   p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.groups, *p.pool,
                                              *p.probe, *p.producer_ids, {},

@@ -7,7 +7,8 @@
 
 namespace strata::storage {
 
-Flusher::Flusher(std::string name) : name_(std::move(name)) {}
+Flusher::Flusher(std::string name, CycleObserver observer)
+    : name_(std::move(name)), observer_(std::move(observer)) {}
 
 Flusher::~Flusher() { stop(); }
 
@@ -64,9 +65,11 @@ void Flusher::run() {
     if (pending_.empty()) break;  // stopping and nothing left
     current_.swap(pending_);
     lock.unlock();
+    const auto started = std::chrono::steady_clock::now();
     // Each log's round syncs its dirty segments once and completes the
     // waiters it covered; errors are recorded in the log (read-only).
     for (PartitionLog* log : current_) (void)log->flush_round();
+    if (observer_) observer_(std::chrono::steady_clock::now() - started, current_.size());
     lock.lock();
     stats_.cycles += 1;
     stats_.log_flushes += current_.size();

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,8 +31,11 @@ class Flusher {
     std::uint64_t cycles = 0;       // flush cycles run
     std::uint64_t log_flushes = 0;  // log flush rounds run (<= logs per cycle)
   };
+  // Told how long each cycle took and how many logs it synced, on the
+  // Flusher's thread after the cycle's waiters were completed; must be short.
+  using CycleObserver = std::function<void(std::chrono::nanoseconds duration, std::size_t logs)>;
 
-  explicit Flusher(std::string name = "flusher");
+  explicit Flusher(std::string name = "flusher", CycleObserver observer = {});
   // Stops the thread (see stop()).
   ~Flusher();
   Flusher(const Flusher&) = delete;
@@ -54,6 +60,7 @@ class Flusher {
   void run();
 
   const std::string name_;
+  const CycleObserver observer_;
   mutable std::mutex mu_;
   std::condition_variable wake_;     // work arrived or stop requested
   std::condition_variable cycle_done_;

@@ -284,6 +284,11 @@ TEST_CASE("/healthz and /metrics answer", "[integration][http]") {
   CHECK(metrics->body.find("strata_partition_log_end_offset{topic=\"t\",partition=\"0\"} 3") != std::string::npos);
   CHECK(metrics->body.find("strata_requests_total{api=\"Produce\",protocol=\"native\"} 1") != std::string::npos);
   CHECK(metrics->body.find("strata_request_latency_seconds_bucket{api=\"CreateTopic\"") != std::string::npos);
+  // The acks=all produce waited for a group-commit cycle, which is counted.
+  const std::string cycles = "\nstrata_flush_cycle_seconds_count ";
+  const std::size_t at = metrics->body.find(cycles);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoll(metrics->body.substr(at + cycles.size())) >= 1);
   CHECK(broker.stop() == 0);
 }
 

@@ -63,7 +63,13 @@ std::string format_client_result_line(const ClientBenchResult& r) {
                 static_cast<unsigned long long>(r.errors), r.elapsed_s, r.records_per_s(),
                 r.mb_per_s(), r.latency.p50_us, r.latency.p99_us, r.latency.p999_us,
                 r.latency.max_us);
-  return buf;
+  std::string line = buf;
+  if (r.mode == "e2e") {
+    std::snprintf(buf, sizeof(buf), " ack_p50_us=%.0f ack_p99_us=%.0f ack_max_us=%.0f",
+                  r.ack_latency.p50_us, r.ack_latency.p99_us, r.ack_latency.max_us);
+    line += buf;
+  }
+  return line;
 }
 
 std::string format_client_result_table(const ClientBenchResult& r) {

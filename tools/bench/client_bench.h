@@ -38,6 +38,9 @@ struct ClientBenchResult {
   std::uint64_t errors = 0;
   double elapsed_s = 0;
   LatencySummary latency;  // produce: send() to ack; e2e: intended send time to poll()
+  // e2e: intended send time to the producer's acknowledgement, the produce
+  // side's share of `latency` (a stall in both is the producer's or broker's).
+  LatencySummary ack_latency;
 
   double records_per_s() const { return elapsed_s > 0 ? records / elapsed_s : 0; }
   double mb_per_s() const {

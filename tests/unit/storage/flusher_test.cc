@@ -114,6 +114,42 @@ TEST_CASE("many logs with their own writers share one flusher and every append c
   for (auto& log : logs) CHECK(log->flushed_end() == Offset(kAppends));
 }
 
+TEST_CASE("the cycle observer hears of every cycle and of the logs it synced",
+          "[storage][flusher]") {
+  TempDir tmp;
+  std::mutex mu;
+  std::uint64_t observed_cycles = 0;  // guarded by mu
+  std::uint64_t observed_logs = 0;    // guarded by mu
+  bool negative_duration = false;     // guarded by mu
+  Flusher flusher("flusher", [&](std::chrono::nanoseconds took, std::size_t logs) {
+    std::lock_guard lock(mu);
+    ++observed_cycles;
+    observed_logs += logs;
+    negative_duration = negative_duration || took.count() < 0;
+  });
+  flusher.start();
+  auto a = open_log(tmp / "p-0", small_log_options(), &flusher);
+  auto b = open_log(tmp / "p-1", small_log_options(), &flusher);
+  Completions done;
+  for (int i = 0; i < 20; ++i) {
+    for (PartitionLog* log : {a.get(), b.get()}) {
+      Buffer batch = make_batch(1, 64, i, static_cast<std::uint64_t>(i));
+      auto r = log->append(batch);
+      REQUIRE(r.ok());
+      log->when_flushed(r->last_offset + 1, done.make(*log, r->last_offset + 1));
+    }
+  }
+  REQUIRE(wait_until([&] { return done.ok.load() == 40; }));
+  // stats() counts a cycle after its observer ran.
+  flusher.stop();
+  const Flusher::Stats stats = flusher.stats();
+  std::lock_guard lock(mu);
+  CHECK(stats.cycles >= 1);
+  CHECK(observed_cycles == stats.cycles);
+  CHECK(observed_logs == stats.log_flushes);
+  CHECK_FALSE(negative_duration);
+}
+
 TEST_CASE("with durability off completions run at once", "[storage][flusher]") {
   TempDir tmp;
   Flusher flusher;
