@@ -80,7 +80,8 @@ class Consumer {
   std::vector<TopicPartition> assignment() const;
 
   // Waits up to `timeout` for records and returns at most max_poll_records
-  // of them (an empty vector when none came). Also commits positions when
+  // of them (an empty vector when none came). Their keys and values are views
+  // into the fetched data that the records keep alive (see ConsumerRecord). Also commits positions when
   // auto-commit is due. Errors: invalid_argument without any partition;
   // unavailable/timed_out when a broker cannot be reached (naming it; the
   // next poll() reconnects after a backoff); not_found when the topic or a
