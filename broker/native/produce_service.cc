@@ -29,8 +29,9 @@ ErrorSubject to_error_subject(ProduceSubject subject) {
 // One Produce call: reads requests, hands each batch to its partition's
 // owner strand and writes the answers as they complete. Per partition,
 // appends and answers keep request order (one strand per partition, FIFO).
-// Deletes itself in OnDone; Finish is called only once nothing is in flight,
-// so no completion outlives it.
+// Deletes itself in OnDone (after the thread that called Finish released
+// mu_); Finish is called only once nothing is in flight, so no completion
+// outlives it.
 class ProduceStream final : public grpc::ServerBidiReactor<v1::ProduceRequest, v1::ProduceResponse> {
  public:
   explicit ProduceStream(ServiceContext& ctx) : ctx_(ctx) {
@@ -72,7 +73,15 @@ class ProduceStream final : public grpc::ServerBidiReactor<v1::ProduceRequest, v
     maybe_finish();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    // Finish() is called with mu_ held, and gRPC may run OnDone on another
+    // thread before that caller unlocks: deleting at once freed the mutex
+    // under its holder (ThreadSanitizer caught it when a client cancelled
+    // mid-stream). Taking mu_ once waits for the holder to let go; after
+    // Finish nothing locks it again.
+    { std::lock_guard lock(mu_); }
+    delete this;
+  }
 
  private:
   void handle(const v1::ProduceRequest& request) {
