@@ -17,7 +17,9 @@ namespace strata::broker {
 // group_coordinator.h). Owned by the GroupCoordinator through a shared_ptr
 // (in-flight persists hold one too). Every method except mutex() requires
 // the caller to hold mutex(); answers are not run but appended to `out`,
-// which the caller runs after unlocking.
+// which the caller runs after unlocking. The code is split by phase:
+// group_join.cc, group_rebalance.cc, group_sync.cc, group_liveness.cc
+// (heartbeat, leave, expiry), group.cc (views, persisted form).
 class Group {
  public:
   using Clock = std::chrono::steady_clock;
@@ -90,6 +92,8 @@ class Group {
                 const std::vector<GroupProtocolMetadata>& protocols) const;
   void add_member(const std::string& member_id, JoinGroupParams& params, JoinGroupCallback done,
                   Clock::time_point now, Completions& out);
+  // Takes the join's settings and callback; a JoinGroup `member` still
+  // waited on is answered rebalance_in_progress.
   void update_member(Member& member, JoinGroupParams& params, JoinGroupCallback done,
                      Completions& out);
   void remove_member(const std::string& member_id, Completions& out);
