@@ -7,8 +7,9 @@
 #include <set>
 #include <vector>
 
-#include <asio/steady_timer.hpp>
+#include <asio/post.hpp>
 
+#include "broker/deadline_timer.h"
 #include "broker/native/error_mapping.h"
 #include "broker/native/fetch_service.h"
 #include "broker/topic_manager.h"
@@ -46,7 +47,7 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
                           public std::enable_shared_from_this<FetchStream> {
  public:
   FetchStream(ServiceContext& ctx, const v1::FetchRequest& request)
-      : ctx_(ctx), request_(request), timer_(ctx.pool.get_executor()) {
+      : ctx_(ctx), request_(request), timer_(ctx.pool) {
     max_bytes_ = request.max_bytes() <= 0 ? kDefaultMaxBytes
                                           : std::min(request.max_bytes(), kFetchMaxBytes);
     partition_max_bytes_ =
@@ -78,10 +79,7 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
   void OnCancel() override {
     std::lock_guard lock(mu_);
     cancelled_ = true;
-    {
-      std::lock_guard timer_lock(timer_mu_);
-      timer_.cancel();
-    }
+    timer_.cancel();
     if (state_ == State::waiting) finish_locked(grpc::Status::CANCELLED);
   }
 
@@ -312,14 +310,9 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
       part.registered_seq = seqs[i];
       register_wait(part.partition, seqs[i], weak);
     }
-    {
-      std::lock_guard timer_lock(timer_mu_);
-      timer_.expires_at(last_sent_ + max_wait_);
-      timer_.async_wait([weak](std::error_code ec) {
-        if (ec) return;
-        if (auto self = weak.lock()) self->wake();
-      });
-    }
+    timer_.arm(last_sent_ + max_wait_, [weak] {
+      if (auto self = weak.lock()) self->wake();
+    });
     std::lock_guard lock(mu_);
     if (finish_or_repoll_locked()) return;
     state_ = State::waiting;
@@ -379,8 +372,7 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
 
   std::shared_ptr<FetchStream> self_;  // set in start(), reset in OnDone
 
-  std::mutex timer_mu_;
-  asio::steady_timer timer_;  // guarded by timer_mu_
+  DeadlineTimer timer_;
 
   // Taken before mu_ (a registration may wake at once), never after it.
   std::mutex waits_mu_;

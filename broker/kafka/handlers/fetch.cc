@@ -8,9 +8,9 @@
 #include <vector>
 
 #include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "broker/broker_probe.h"
+#include "broker/deadline_timer.h"
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers/handlers.h"
 #include "broker/kafka/handlers/partition_watch.h"
@@ -60,11 +60,7 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
     }
     {
       std::lock_guard lock(mu_);
-      std::lock_guard timer_lock(timer_mu_);
-      timer_.expires_at(deadline_);
-      timer_.async_wait([self = shared_from_this()](std::error_code ec) {
-        if (!ec) self->wake();
-      });
+      timer_.arm(deadline_, [self = shared_from_this()] { self->wake(); });
     }
     poll();
   }
@@ -153,7 +149,6 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
       std::lock_guard lock(mu_);
       if (done_) return;
       done_ = true;
-      std::lock_guard timer_lock(timer_mu_);
       timer_.cancel();
     }
     for (Part& part : parts_) {
@@ -200,8 +195,7 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
   Clock::time_point deadline_;
   std::vector<Part> parts_;  // touched by the one running poll only
 
-  std::mutex timer_mu_;
-  asio::steady_timer timer_;  // guarded by timer_mu_
+  DeadlineTimer timer_;
 
   std::mutex mu_;
   bool polling_ = true;        // guarded by mu_
