@@ -113,16 +113,10 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
         stopping || (min_bytes_ == 0)) {
       return answer(data, total);
     }
-    {
-      std::lock_guard lock(mu_);
-      if (done_) return;
-      if (wake_pending_) {
-        wake_pending_ = false;
-        asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
-        return;
-      }
-      polling_ = false;
-    }
+    // Register the watches while still polling: a watch that fires at once
+    // (the partition moved since the read) or the deadline timer then only
+    // sets wake_pending_. Parking first let that wake post a second poll()
+    // that ran beside this one on parts_.
     std::weak_ptr<FetchCall> weak = weak_from_this();
     for (std::size_t i = 0; i < parts_.size(); ++i) {
       if (!parts_[i].error.ok()) continue;
@@ -131,6 +125,13 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
         if (auto self = weak.lock()) self->wake();
       });
     }
+    std::lock_guard lock(mu_);
+    if (wake_pending_) {
+      wake_pending_ = false;
+      asio::post(ctx_.pool, [self = shared_from_this()] { self->poll(); });
+      return;
+    }
+    polling_ = false;
   }
 
   void wake() {
