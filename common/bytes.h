@@ -22,10 +22,10 @@ inline ByteSpan as_bytes(std::string_view s) {
 inline std::string_view as_string_view(ByteSpan b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
+// One copy: sizing the vector first would zero-fill it before the copy.
 inline Buffer to_buffer(std::string_view s) {
-  Buffer out(s.size());
-  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
-  return out;
+  const ByteSpan bytes = as_bytes(s);
+  return Buffer(bytes.begin(), bytes.end());
 }
 inline void append(Buffer& out, ByteSpan b) { out.insert(out.end(), b.begin(), b.end()); }
 

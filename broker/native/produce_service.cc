@@ -1,6 +1,5 @@
 #include "broker/native/produce_service.h"
 
-#include <cstring>
 #include <deque>
 #include <mutex>
 
@@ -103,8 +102,7 @@ class ProduceStream final : public grpc::ServerBidiReactor<v1::ProduceRequest, v
       return;
     }
     const std::string& bytes = request.records().batches();
-    Buffer batch(bytes.size());
-    std::memcpy(batch.data(), bytes.data(), bytes.size());
+    Buffer batch = to_buffer(bytes);
     ctx_.probe.add_bytes_in(bytes.size());
     const std::shared_ptr<Partition>& partition = target.partition;
     partition->append(std::move(batch), [this, answer, correlation_id, partition,
