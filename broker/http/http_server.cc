@@ -51,24 +51,36 @@ Result<HostPort> HttpServer::start(const HostPort& address) {
   } else if (!server_->bind_to_port(address.host, address.port)) {
     return io_error("http: cannot bind " + address.to_string());
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // httplib's stop() only ends a server whose accept loop already runs: a
-  // stop() before the thread got there (SIGTERM right after the ready line)
-  // was lost, and the join in stop() hung. So return only once it runs.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!server_->is_running()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return io_error("http: server on " + bound.to_string() + " did not start");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_returned_.store(true);
+  });
+  if (!wait_until_settled(std::chrono::steady_clock::now() + std::chrono::seconds(10)) ||
+      !server_->is_running()) {
+    return io_error("http: server on " + bound.to_string() + " did not start");
   }
   logger()->info("http: listening on {}", bound.to_string());
   return bound;
 }
 
+// httplib's stop() only ends a server whose accept loop already runs: one
+// called before the listening thread got there is lost, and the join after it
+// hangs (SIGTERM right after the ready line did that, ~1 start in 20 under
+// load). So start() and stop() first wait for the loop to run, or for the
+// thread to have returned without running it.
+bool HttpServer::wait_until_settled(std::chrono::steady_clock::time_point deadline) const {
+  while (!server_->is_running() && !listen_returned_.load()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 void HttpServer::stop() {
   if (!thread_.joinable()) return;
-  server_->stop();
+  // No deadline: the listening thread either starts its loop or returns.
+  wait_until_settled(std::chrono::steady_clock::time_point::max());
+  if (server_->is_running()) server_->stop();
   thread_.join();
 }
 

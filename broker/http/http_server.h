@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,11 +40,15 @@ class HttpServer {
 
  private:
   std::string render_metrics() const;
+  // Until the accept loop runs or the listening thread returned; false at
+  // `deadline`.
+  bool wait_until_settled(std::chrono::steady_clock::time_point deadline) const;
 
   prometheus::Registry& registry_;
   const TopicManager& topics_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};  // set by thread_ as it ends
 };
 
 }  // namespace strata::broker
