@@ -325,11 +325,11 @@ Status Consumer::Impl::decode(const TopicPartition& partition, const std::string
       // Values point into the answer, or into the batch's decompressed
       // records, which then live as long as the records do.
       std::shared_ptr<Buffer> decompressed;
+      std::shared_ptr<const void> owner = data;
       if (batch->header().compression() != Compression::none) {
         decompressed = std::make_shared<Buffer>();
+        owner = decompressed;
       }
-      const std::shared_ptr<const void>& owner =
-          decompressed ? std::shared_ptr<const void>(decompressed) : data;
       Status decoded = for_each_record(
           *batch,
           [&](const RecordView& record) {
