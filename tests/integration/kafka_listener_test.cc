@@ -348,4 +348,91 @@ TEST_CASE("batches produced through Kafka and through the native API read back i
   CHECK(bytes_of(fetched(*kafka_fetch).records) == expected);
 }
 
+TEST_CASE("pipelined Produce requests of one connection append in the order they were sent (#13)",
+          "[integration][kafka][ordering]") {
+  Fixture f(1);
+  // Far more requests than the pool has threads, none waiting for the one
+  // before: before #13 they raced to the partition and some landed out of order.
+  constexpr int kRequests = 200;
+  constexpr int kRecordsEach = 3;
+  for (int i = 0; i < kRequests; ++i) {
+    REQUIRE(f.client.send(7, produce_one("t", 0, kafka_batch("r" + std::to_string(i), kRecordsEach)),
+                          1000 + i));
+  }
+  // A Fetch and a ListOffsets sent right behind the last Produce see it.
+  REQUIRE(f.client.send(11, fetch_one("t", 0, (kRequests - 1) * kRecordsEach, 0, 0), 5000));
+  ListOffsetsRequest latest;
+  auto& latest_topic = latest.topics.emplace_back();
+  latest_topic.name = "t";
+  latest_topic.partitions.push_back({0, -1});
+  REQUIRE(f.client.send(2, latest, 5001));
+
+  std::vector<std::int64_t> offsets;
+  for (int i = 0; i < kRequests; ++i) {
+    auto answer = f.client.read_response<ProduceResponse>(7);
+    REQUIRE(answer);
+    CHECK(answer->first == 1000 + i);
+    REQUIRE(produce_error(answer->second) == 0);
+    offsets.push_back(produce_offset(answer->second));
+  }
+  std::vector<std::int64_t> in_order;
+  for (int i = 0; i < kRequests; ++i) in_order.push_back(std::int64_t{i} * kRecordsEach);
+  CHECK(offsets == in_order);
+
+  auto fetch = f.client.read_response<FetchResponse>(11);
+  REQUIRE(fetch);
+  CHECK(fetched(fetch->second).high_watermark == kRequests * kRecordsEach);
+  CHECK(bytes_of(fetched(fetch->second).records).find("r" + std::to_string(kRequests - 1) + "-0") !=
+        std::string::npos);
+  auto listed = f.client.read_response<ListOffsetsResponse>(2);
+  REQUIRE(listed);
+  CHECK(listed->second.topics.at(0).partitions.at(0).offset == kRequests * kRecordsEach);
+}
+
+TEST_CASE("an idempotent producer's pipelined batches are all accepted in order, and a resend of "
+          "any of the last five gets its original offsets (#13)",
+          "[integration][kafka][ordering][idempotence]") {
+  Fixture f(1);
+  auto init = f.client.call<InitProducerIdResponse>(4, InitProducerIdRequest{});
+  REQUIRE(init);
+  REQUIRE(init->error_code == 0);
+  auto batch_at = [&](std::int32_t sequence, int records) {
+    RecordBatchOptions options;
+    options.producer_id = ProducerId(init->producer_id);
+    options.producer_epoch = init->producer_epoch;
+    options.base_sequence = sequence;
+    return kafka_batch("s" + std::to_string(sequence), records, options);
+  };
+  constexpr int kBatches = 100;
+  constexpr int kRecordsEach = 2;
+  std::vector<Buffer> sent;
+  for (int i = 0; i < kBatches; ++i) {
+    sent.push_back(batch_at(i * kRecordsEach, kRecordsEach));
+    REQUIRE(f.client.send(7, produce_one("t", 0, sent.back()), i));
+  }
+  for (int i = 0; i < kBatches; ++i) {
+    auto answer = f.client.read_response<ProduceResponse>(7);
+    REQUIRE(answer);
+    REQUIRE(produce_error(answer->second) == 0);  // never OUT_OF_ORDER_SEQUENCE_NUMBER
+    CHECK(produce_offset(answer->second) == std::int64_t{i} * kRecordsEach);
+  }
+  // The last five again, pipelined, as a client resends after a timeout.
+  for (int i = kBatches - 5; i < kBatches; ++i) {
+    REQUIRE(f.client.send(7, produce_one("t", 0, sent[static_cast<std::size_t>(i)]), 1000 + i));
+  }
+  for (int i = kBatches - 5; i < kBatches; ++i) {
+    auto answer = f.client.read_response<ProduceResponse>(7);
+    REQUIRE(answer);
+    CHECK(produce_error(answer->second) == 0);
+    CHECK(produce_offset(answer->second) == std::int64_t{i} * kRecordsEach);
+  }
+  // A real gap is still refused, and nothing was appended twice.
+  auto gap = f.client.call<ProduceResponse>(7, produce_one("t", 0, batch_at(kBatches * kRecordsEach + 1, 1)));
+  REQUIRE(gap);
+  CHECK(produce_error(*gap) == to_int(KafkaError::out_of_order_sequence_number));
+  auto fetch = f.client.call<FetchResponse>(11, fetch_one("t", 0, 0));
+  REQUIRE(fetch);
+  CHECK(fetched(*fetch).high_watermark == kBatches * kRecordsEach);
+}
+
 }  // namespace strata::testing

@@ -76,7 +76,8 @@ void run(HandlerContext& ctx, RequestContext request, RequestBody body) {
 
 }  // namespace
 
-void dispatch(HandlerContext& ctx, RequestContext request, RequestBody body) {
+void dispatch(HandlerContext& ctx, const asio::any_io_executor& where, RequestContext request,
+              RequestBody body) {
   // Counted per API once the answer is ready (acks=0 produce included),
   // however long the handler took and on whichever thread it finished.
   const ApiVersionRange* row = find_api(request.header.api_key);
@@ -88,7 +89,7 @@ void dispatch(HandlerContext& ctx, RequestContext request, RequestBody body) {
         BrokerProbe::Protocol::kafka);
     reply(std::move(answer));
   };
-  asio::post(ctx.pool, [&ctx, request = std::move(request), body = std::move(body)]() mutable {
+  asio::post(where, [&ctx, request = std::move(request), body = std::move(body)]() mutable {
     run(ctx, std::move(request), std::move(body));
   });
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
+#include <variant>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -33,7 +35,8 @@ Connection::Connection(asio::ip::tcp::socket socket, HandlerContext& ctx,
       ctx_(ctx),
       options_(options),
       resume_(socket_.get_executor()),
-      watchdog_(socket_.get_executor()) {}
+      watchdog_(socket_.get_executor()),
+      handlers_(asio::make_strand(ctx.pool.get_executor())) {}
 
 void Connection::start() {
   last_activity_ = Clock::now();
@@ -54,6 +57,7 @@ void Connection::close() {
   socket_.close(ec);
   resume_.cancel();
   watchdog_.cancel();
+  sequencer_.clear();
   slots_.clear();
   outbound_.clear();
 }
@@ -141,7 +145,24 @@ void Connection::handle_frame(std::shared_ptr<Buffer> frame) {
                            });
                          },
                          peer_host_};
-  dispatch(ctx_, std::move(request), std::move(body).value());
+  sequence(seq, std::move(request), std::move(body).value());
+}
+
+void Connection::sequence(std::uint64_t seq, RequestContext request, RequestBody body) {
+  const auto kind = std::holds_alternative<ProduceRequest>(body) ? RequestSequencer::Kind::append
+                                                                 : RequestSequencer::Kind::other;
+  Slot& slot = slots_[seq - first_seq_];
+  slot.is_sequenced = true;
+  slot.kind = kind;
+  // std::function wants a copyable callable: the request waits in a shared box.
+  struct Pending {
+    RequestContext request;
+    RequestBody body;
+  };
+  auto pending = std::make_shared<Pending>(Pending{std::move(request), std::move(body)});
+  sequencer_.submit(kind, [this, pending] {
+    dispatch(ctx_, handlers_, std::move(pending->request), std::move(pending->body));
+  });
 }
 
 std::uint64_t Connection::push_slot(std::size_t request_bytes) {
@@ -156,7 +177,11 @@ void Connection::on_reply(std::uint64_t seq, Reply reply) {
   slot.request_bytes = 0;
   slot.ready = true;
   slot.reply = std::move(reply);
+  const bool was_sequenced = std::exchange(slot.is_sequenced, false);
+  const RequestSequencer::Kind kind = slot.kind;
   flush();
+  // After flush(): starting the next request never touches the slot above.
+  if (was_sequenced && !closed_) sequencer_.finished(kind);
 }
 
 void Connection::flush() {
@@ -173,8 +198,10 @@ void Connection::flush() {
     popped = true;
   }
   if (close_after_flush_) {
-    // Nothing after a closing answer is sent; earlier answers still are.
+    // Nothing after a closing answer is sent, or even started; earlier
+    // answers still are sent.
     slots_.clear();
+    sequencer_.clear();
   }
   last_activity_ = Clock::now();
   if (!is_writing_ && !outbound_.empty()) {

@@ -10,9 +10,12 @@
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+#include <asio/thread_pool.hpp>
 
 #include "broker/kafka/handlers/handler_context.h"
 #include "broker/kafka/server/kafka_server_options.h"
+#include "broker/kafka/server/request_sequencer.h"
 #include "common/bytes.h"
 
 namespace strata::broker::kafka {
@@ -22,7 +25,9 @@ namespace strata::broker::kafka {
 // the header, dispatches the request to its handler and writes the answers
 // in request order, however the handlers complete: each request takes a slot
 // in a queue, filled when its handler replies; ready slots at the head are
-// written. Requests are pipelined up to options.max_queued_requests, and
+// written. Requests take effect in arrival order (RequestSequencer: pipelined
+// Produces append in order, anything else waits for what came before); their
+// handlers run on the pool, one at a time per connection (handlers_). Requests are pipelined up to options.max_queued_requests, and
 // reading pauses while the answers not yet written exceed
 // options.max_outbound_bytes (a client that stops reading is held back and
 // closed after the idle timeout). Malformed frames, unknown APIs and
@@ -50,6 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool ready = false;
     Reply reply;
     std::size_t request_bytes = 0;
+    bool is_sequenced = false;  // went through sequencer_ (tell it when answered)
+    RequestSequencer::Kind kind = RequestSequencer::Kind::other;
   };
 
   asio::awaitable<void> read_loop();
@@ -57,6 +64,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Decodes one frame and dispatches it (or answers/closes at once).
   void handle_frame(std::shared_ptr<Buffer> frame);
   std::uint64_t push_slot(std::size_t request_bytes);
+  // Queues a decoded request in the sequencer; it is dispatched when its turn comes.
+  void sequence(std::uint64_t seq, RequestContext request, strata::kafka::RequestBody body);
   void on_reply(std::uint64_t seq, Reply reply);
   // Moves ready slots from the head into the outbound buffer and writes.
   void flush();
@@ -69,6 +78,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const KafkaServerOptions& options_;
   asio::steady_timer resume_;     // read_loop waits on it while throttled
   asio::steady_timer watchdog_;
+  // This connection's handlers run here, one at a time, in start order.
+  asio::strand<asio::thread_pool::executor_type> handlers_;
+  RequestSequencer sequencer_;
 
   std::deque<Slot> slots_;        // one per request not yet answered on the wire
   std::uint64_t first_seq_ = 0;   // the sequence number of slots_.front()
