@@ -26,15 +26,19 @@ struct ProducerBatch {
 };
 
 // The idempotent-producer state of one partition (Kafka's ProducerStateManager,
-// reduced): per producer id its epoch and the last kRetainedBatches batches.
+// reduced): per producer id its epoch and its last kRetainedBatches batches.
 // Decides whether an incoming batch is new, a retry of one already written,
 // out of order, or from a fenced epoch. Not persisted: rebuilt from the batch
 // headers of the log (rebuild()) before its first use after a partition opens.
 // Owned by Partition; used on its strand only (one caller at a time).
 class ProducerStateTable {
  public:
-  // Kafka's ProducerStateEntry.NUM_BATCHES_TO_RETAIN.
-  static constexpr std::size_t kRetainedBatches = 5;
+  // Batches remembered per producer, so that a resent one is recognised.
+  // Kafka keeps 5 (ProducerStateEntry.NUM_BATCHES_TO_RETAIN, the Java
+  // client's in-flight limit with idempotence); Strata keeps 32, libstrata's
+  // in-flight limit with idempotence (kMaxInFlightIdempotent). Kafka clients
+  // see no difference: they never have more than 5 in flight.
+  static constexpr std::size_t kRetainedBatches = 32;
   // Producers remembered per partition; the least recently used goes first.
   static constexpr std::size_t kMaxProducers = 10000;
 

@@ -74,4 +74,12 @@ void set_partition_leader_epoch(std::span<std::byte> batch, LeaderEpoch epoch) {
   store_be<std::int32_t>(batch.data() + L::kPartitionLeaderEpoch, epoch.value());
 }
 
+void set_producer_fields(std::span<std::byte> batch, ProducerId producer_id,
+                         std::int16_t producer_epoch, std::int32_t base_sequence) {
+  store_be<std::int64_t>(batch.data() + L::kProducerId, producer_id.value());
+  store_be<std::int16_t>(batch.data() + L::kProducerEpoch, producer_epoch);
+  store_be<std::int32_t>(batch.data() + L::kBaseSequence, base_sequence);
+  store_be<std::uint32_t>(batch.data() + L::kCrc, compute_batch_crc(batch));
+}
+
 }  // namespace strata

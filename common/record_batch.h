@@ -112,4 +112,11 @@ std::uint32_t compute_batch_crc(ByteSpan batch);
 void set_base_offset(std::span<std::byte> batch, Offset base_offset);
 void set_partition_leader_epoch(std::span<std::byte> batch, LeaderEpoch epoch);
 
+// Rewrites the idempotent-producer fields (producer id, epoch, base
+// sequence), which the CRC covers, and then the CRC. The producer stamps a
+// batch when it first sends it, after it was encoded (and compressed).
+// Requires: batch.size() >= kHeaderSize.
+void set_producer_fields(std::span<std::byte> batch, ProducerId producer_id,
+                         std::int16_t producer_epoch, std::int32_t base_sequence);
+
 }  // namespace strata

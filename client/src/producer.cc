@@ -1,5 +1,7 @@
 #include <strata/producer.h>
 
+#include <string>
+
 #include "client/src/producer_impl.h"
 
 namespace strata::client {
@@ -11,6 +13,14 @@ Result<std::unique_ptr<Producer>> Producer::create(ProducerOptions options) {
   if (options.batch_size == 0 || options.buffer_memory == 0 || options.max_request_size == 0) {
     return invalid_argument_error(
         "producer: batch_size, buffer_memory and max_request_size must be positive");
+  }
+  if (options.enable_idempotence && options.acks != Acks::none &&
+      options.max_in_flight_per_partition > kMaxInFlightIdempotent) {
+    return invalid_argument_error(
+        "producer: max_in_flight_per_partition " +
+        std::to_string(options.max_in_flight_per_partition) + " is above " +
+        std::to_string(kMaxInFlightIdempotent) +
+        " with enable_idempotence (the broker recognises only that many resent batches)");
   }
   return std::unique_ptr<Producer>(new Producer(std::make_unique<Impl>(std::move(options))));
 }

@@ -11,6 +11,7 @@
 #include <strata/producer.h>
 
 #include "common/bytes.h"
+#include "common/ids.h"
 #include "common/record_batch_builder.h"
 
 namespace strata::client {
@@ -38,6 +39,15 @@ struct ProducerBatch {
   SteadyClock::time_point retry_at;
   // The encoded (and compressed) batch, built once on its first drain.
   Buffer encoded;
+  // Where the batch stands among its partition's batches: given when it is
+  // first drained, increasing; a batch sent again goes back to the queue in
+  // this order, ahead of the later ones.
+  std::uint64_t send_order = 0;
+  // Idempotence: set (ProducerSequences::stamp) when the batch is first
+  // sent, kept across resends. base_sequence -1: not stamped.
+  ProducerId producer_id{-1};
+  std::int16_t producer_epoch = -1;
+  std::int32_t base_sequence = -1;
 
   explicit ProducerBatch(RecordBatchOptions options) : builder(options) {}
 };

@@ -37,6 +37,7 @@ std::optional<ByteSpan> as_span(const std::optional<std::string>& s) {
 
 Producer::Impl::Impl(ProducerOptions options)
     : options_(std::move(options)),
+      is_idempotent_(options_.enable_idempotence && options_.acks != Acks::none),
       pool_(options_.connection),
       metadata_(pool_),
       accumulator_(accumulator_options(options_)),
@@ -118,7 +119,17 @@ void Producer::Impl::run_sender() {
     const auto now = SteadyClock::now();
     reap_ended_streams();
     expire_requests(now);
-    for (auto& batch : accumulator_.drain(now)) send_batch(std::move(batch));
+    auto ready = accumulator_.drain(now);
+    // One producer id for the whole drain: a partition's batches are stamped
+    // in the order they are sent, none skipped for want of an id.
+    const Status has_id = is_idempotent_ && !ready.empty() ? ensure_producer_id() : Status();
+    for (auto& batch : ready) {
+      if (has_id.ok() || batch->base_sequence >= 0) {
+        send_batch(std::move(batch));
+      } else {
+        retry_or_fail(std::move(batch), has_id);
+      }
+    }
     auto until = SteadyClock::now() + kTick;
     if (auto next = accumulator_.next_ready_time(now); next && *next < until) until = *next;
     accumulator_.wait_for_work(until);
@@ -184,6 +195,7 @@ void Producer::Impl::send_batch(std::unique_ptr<ProducerBatch> batch) {
     }
     batch->encoded = std::move(encoded).value();
   }
+  if (is_idempotent_ && batch->base_sequence < 0) sequences_.stamp(*batch);
   auto stream = stream_to(metadata_.leader_address(batch->topic, batch->partition));
   if (!stream.ok()) {
     retry_or_fail(std::move(batch), stream.status());
@@ -225,6 +237,26 @@ void Producer::Impl::send_batch(std::unique_ptr<ProducerBatch> batch) {
   (void)(*stream)->write(request);
 }
 
+Status Producer::Impl::ensure_producer_id() {
+  if (sequences_.has_producer_id()) return Status();
+  const auto now = SteadyClock::now();
+  if (now < next_producer_id_attempt_) return producer_id_error_;
+  next_producer_id_attempt_ = now + std::chrono::milliseconds(options_.retry_backoff_ms);
+  Connection& connection = pool_.bootstrap();
+  auto context = connection.unary_context();
+  v1::InitProducerIdRequest request;
+  v1::InitProducerIdResponse response;
+  Status st = connection.check(connection.produce().InitProducerId(context.get(), request, &response));
+  if (st.ok()) st = from_proto(response.error());
+  if (!st.ok()) {
+    producer_id_error_ = st.with_context("idempotent producer: no producer id");
+    return producer_id_error_;
+  }
+  sequences_.set_producer_id(ProducerId(response.producer_id()),
+                             static_cast<std::int16_t>(response.producer_epoch()));
+  return Status();
+}
+
 void Producer::Impl::on_response(const v1::ProduceResponse& response) {
   std::unique_ptr<ProducerBatch> batch;
   {
@@ -235,8 +267,21 @@ void Producer::Impl::on_response(const v1::ProduceResponse& response) {
     in_flight_.erase(it);
   }
   const auto& error = response.header().error();
+  const bool is_sequence_error =
+      error.code() == v1::OUT_OF_ORDER_SEQUENCE || error.code() == v1::INVALID_PRODUCER_EPOCH;
   if (error.code() == v1::NONE) {
+    if (batch->base_sequence >= 0) sequences_.acknowledged(*batch);
     succeed(std::move(batch), response.base_offset(), response.log_append_time_ms());
+  } else if (is_sequence_error && batch->base_sequence >= 0) {
+    // An earlier batch of the partition failed; this one was not written.
+    if (sequences_.should_resend_after_sequence_error(*batch)) {
+      retry_or_fail(std::move(batch), from_proto(error));
+    } else {
+      Status why = from_proto(error).with_context(
+          batch->topic + "-" + std::to_string(batch->partition) +
+          ": not written: an earlier batch failed and this one may not overtake it");
+      fail(std::move(batch), why);
+    }
   } else if (is_retriable(error.code())) {
     metadata_.invalidate(batch->topic);
     retry_or_fail(std::move(batch), from_proto(error));
@@ -281,6 +326,7 @@ void Producer::Impl::retry_or_fail(std::unique_ptr<ProducerBatch> batch, const S
 }
 
 void Producer::Impl::fail(std::unique_ptr<ProducerBatch> batch, const Status& why) {
+  sequences_.failed(*batch);
   for (auto& callback : batch->callbacks) {
     if (callback) callback(why);
   }

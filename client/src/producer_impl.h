@@ -15,6 +15,7 @@
 #include "client/src/connection.h"
 #include "client/src/metadata_cache.h"
 #include "client/src/produce_stream.h"
+#include "client/src/producer_sequences.h"
 #include "client/src/record_accumulator.h"
 
 namespace strata::client {
@@ -42,6 +43,9 @@ class Producer::Impl {
 
   void run_sender();
   void send_batch(std::unique_ptr<ProducerBatch> batch);
+  // Idempotence: asks the bootstrap broker for a producer id unless there is
+  // one, at most once per retry_backoff_ms. Sender thread.
+  Status ensure_producer_id();
   Result<ProduceStream*> stream_to(const std::string& address);
   void expire_requests(SteadyClock::time_point now);
   void reap_ended_streams();
@@ -56,6 +60,8 @@ class Producer::Impl {
                std::int64_t log_append_time_ms);
 
   const ProducerOptions options_;
+  // enable_idempotence, and acks other than none (which has no answers).
+  const bool is_idempotent_;
   ConnectionPool pool_;
   MetadataCache metadata_;
   RecordAccumulator accumulator_;
@@ -66,8 +72,12 @@ class Producer::Impl {
   std::mutex mu_;
   std::map<std::uint64_t, InFlight> in_flight_;  // guarded by mu_
 
+  ProducerSequences sequences_;
+
   // Sender thread only.
   std::map<std::string, std::unique_ptr<ProduceStream>> streams_;
+  Status producer_id_error_;                // the last InitProducerId failure
+  SteadyClock::time_point next_producer_id_attempt_;
   std::mutex close_mu_;  // serializes close()
   std::thread sender_;
 };

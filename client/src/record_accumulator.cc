@@ -127,6 +127,7 @@ std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::drain(SteadyClock
       auto batch = std::move(queue.batches.front());
       queue.batches.pop_front();
       batch->is_closed = true;
+      if (batch->send_order == 0) batch->send_order = ++send_counter_;
       ++queue.in_flight;
       ready.push_back(std::move(batch));
     }
@@ -186,7 +187,12 @@ void RecordAccumulator::reenqueue(std::unique_ptr<ProducerBatch> batch) {
   std::lock_guard lock(mu_);
   PartitionQueue& queue = queues_[{batch->topic, batch->partition}];
   --queue.in_flight;
-  queue.batches.push_front(std::move(batch));
+  // Ahead of every batch sent after it (several of a partition may come
+  // back, in any order), behind those sent before it.
+  auto at = std::find_if(queue.batches.begin(), queue.batches.end(), [&](const auto& queued) {
+    return queued->send_order == 0 || queued->send_order > batch->send_order;
+  });
+  queue.batches.insert(at, std::move(batch));
   signal_work_locked();  // its retry time is new to the sender
 }
 

@@ -85,8 +85,9 @@ class RecordAccumulator {
   // A drained batch is done (delivered or failed): frees its memory and
   // in-flight slot. Callers run its callbacks themselves.
   void complete(const ProducerBatch& batch);
-  // A drained batch goes back to the front of its queue, to be drained
-  // again at batch.retry_at.
+  // A drained batch goes back to its queue, ahead of every batch first
+  // drained after it, to be drained again at batch.retry_at: a partition's
+  // batches are resent in the order they were first sent.
   void reenqueue(std::unique_ptr<ProducerBatch> batch);
 
   // While a flush is on, every batch is ready at once.
@@ -125,6 +126,7 @@ class RecordAccumulator {
   std::map<std::string, std::int32_t, std::less<>> sticky_;  // guarded by mu_
   std::minstd_rand random_;                        // guarded by mu_
   std::size_t used_bytes_ = 0;                     // guarded by mu_
+  std::uint64_t send_counter_ = 0;                 // guarded by mu_: last send_order given
   std::size_t incomplete_ = 0;                     // guarded by mu_
   std::int32_t flushing_ = 0;                      // guarded by mu_
   bool woken_ = false;                             // guarded by mu_

@@ -2,6 +2,7 @@
 add_executable(client_integration_tests
   client_admin_test.cc
   client_group_test.cc
+  client_idempotence_test.cc
   client_roundtrip_test.cc
 )
 target_link_libraries(client_integration_tests

@@ -49,6 +49,8 @@ class BrokerProcess {
   void kill();
 
   bool running() const { return pid_ > 0; }
+  // The broker's PID while running (-1 otherwise), e.g. to SIGSTOP it.
+  pid_t pid() const { return pid_; }
   // "127.0.0.1:PORT" of the native gRPC API and of the HTTP listener.
   const std::string& native_address() const { return native_address_; }
   const std::string& http_address() const { return http_address_; }

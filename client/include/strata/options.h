@@ -54,6 +54,11 @@ struct ConnectionOptions {
   std::int32_t max_receive_message_bytes = 64 * 1024 * 1024;
 };
 
+// The most batches of one partition an idempotent producer may have in
+// flight: what the broker remembers per producer and partition (Kafka
+// remembers 5; Strata 32, libstrata's default in flight).
+inline constexpr std::int32_t kMaxInFlightIdempotent = 32;
+
 // Settings of a Producer.
 struct ProducerOptions {
   ConnectionOptions connection;
@@ -79,9 +84,19 @@ struct ProducerOptions {
   std::int32_t retry_backoff_ms = 100;
   // The longest from send() to the record's outcome, retries included.
   std::int32_t delivery_timeout_ms = 120000;
-  // Batches of one partition on the wire at once. Above 1, a batch resent
-  // after an error may land after a later batch of the same partition (as in
-  // Kafka without idempotence). 1 keeps strict order per partition.
+  // Kafka's enable.idempotence: batches carry a producer id (from the
+  // broker's InitProducerId) and per-partition sequence numbers. The broker
+  // appends a partition's batches in sequence order and answers a resent
+  // batch with its original offsets, so retries neither reorder nor
+  // duplicate records, with any number of batches in flight up to
+  // kMaxInFlightIdempotent. Applies to acks leader and all (acks none gets no
+  // answers to act on).
+  bool enable_idempotence = true;
+  // Batches of one partition on the wire at once. With idempotence order
+  // holds across retries, and create() refuses more than
+  // kMaxInFlightIdempotent (the batches the broker remembers per producer
+  // to recognise a resent one). Without it, above 1, a batch resent after an
+  // error may land after a later batch of the same partition (as in Kafka).
   // The default is higher than Kafka's 5 because the broker answers acks=all
   // after the fdatasync that covers the batch: at 5, one slow sync (~25 ms on
   // a busy disk) leaves every later batch queued here and the backlog drains

@@ -212,6 +212,30 @@ TEST_CASE("a re-enqueued batch is drained again first, after its retry time",
   CHECK(retried[0].get() == original);
 }
 
+TEST_CASE("batches that come back in any order are resent in the order first sent (#13)",
+          "[client][accumulator]") {
+  RecordAccumulator acc(small_options());
+  // Several batches of partition 0 (full ones and a lingered one), drained
+  // (sent) together.
+  for (int i = 0; i < 27; ++i) REQUIRE(append(acc, 0, 100).ok());
+  auto sent = acc.drain(SteadyClock::now() + 60ms);
+  const std::size_t count = sent.size();
+  REQUIRE(count >= 3);
+  std::vector<ProducerBatch*> first_order;
+  for (const auto& batch : sent) first_order.push_back(batch.get());
+  REQUIRE(append(acc, 0, 10).ok());  // a newer batch, not sent yet
+  // They fail in reverse (a broken stream hands them back in any order).
+  for (std::size_t i = count; i-- > 0;) {
+    sent[i]->attempts = 1;
+    sent[i]->retry_at = SteadyClock::now();
+    acc.reenqueue(std::move(sent[i]));
+  }
+  auto resent = acc.drain(SteadyClock::now() + 60ms);
+  REQUIRE(resent.size() == count + 1);
+  for (std::size_t i = 0; i < count; ++i) CHECK(resent[i].get() == first_order[i]);
+  CHECK(resent[count]->send_order > first_order[count - 1]->send_order);
+}
+
 TEST_CASE("close_and_take_all returns queued batches and refuses new records",
           "[client][accumulator]") {
   RecordAccumulator acc(small_options());
