@@ -292,4 +292,36 @@ TEST_CASE("/healthz and /metrics answer", "[integration][http]") {
   CHECK(broker.stop() == 0);
 }
 
+TEST_CASE("pipelined requests of one Produce stream append in the order they were sent (#13)",
+          "[integration][produce][ordering]") {
+  BrokerProcess broker;
+  REQUIRE(broker.start());
+  auto channel = connect(broker.native_address());
+  REQUIRE(create_topic(*channel, "t", 1).error().code() == v1::NONE);
+  // Far more requests than the broker has threads, written without waiting.
+  constexpr int kRequests = 200;
+  std::vector<v1::ProduceRequest> requests;
+  std::string expected;
+  for (int i = 0; i < kRequests; ++i) {
+    const Buffer batch = make_batch("r" + std::to_string(i), 2);
+    requests.push_back(produce_request(static_cast<std::uint64_t>(i), "t", 0, batch));
+    expected += stored(batch, std::int64_t{i} * 2);
+  }
+  auto answers = produce(*channel, requests);
+  REQUIRE(answers.size() == kRequests);
+  std::map<std::uint64_t, std::int64_t> offset_of;
+  for (const auto& a : answers) {
+    CHECK(a.header().error().code() == v1::NONE);
+    offset_of[a.correlation_id()] = a.base_offset();
+  }
+  REQUIRE(offset_of.size() == kRequests);
+  int misplaced = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    misplaced += offset_of[static_cast<std::uint64_t>(i)] == std::int64_t{i} * 2 ? 0 : 1;
+  }
+  CHECK(misplaced == 0);
+  CHECK(fetch_bytes(*channel, "t", 0, 0, expected.size()) == expected);
+  CHECK(broker.stop() == 0);
+}
+
 }  // namespace strata::testing
