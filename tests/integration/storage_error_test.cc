@@ -3,7 +3,12 @@
 // /metrics, and writes again once space is free, without a restart and
 // without losing or repeating an acknowledged record (#13).
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -21,8 +26,11 @@
 #include "tests/integration/kafka_helpers.h"
 #include "tests/integration/native_helpers.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/tmpfs_mount.h"
 #include "tests/support/wait.h"
+
+extern char** environ;
 
 namespace strata::testing {
 namespace {
@@ -197,7 +205,92 @@ struct KafkaProducer {
   }
 };
 
+// strace attached to every thread of `pid`, failing the first fdatasync of
+// `path` with EIO (../shared/docs/RELIABILITY.md section 6). Killed (which
+// detaches it) and reaped on destruction.
+class FdatasyncFailure {
+ public:
+  FdatasyncFailure(pid_t pid, const std::filesystem::path& path) {
+    std::vector<std::string> args = {"strace", "-f", "-qq", "-o", "/dev/null", "-p",
+                                     std::to_string(pid), "-P", path.string(),
+                                     "-e", "trace=fdatasync", "-e",
+                                     "inject=fdatasync:error=EIO:when=1"};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(::posix_spawnp(&strace_, "strace", nullptr, nullptr, argv.data(), environ) == 0);
+    // Attached once every thread of the broker names a tracer.
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    REQUIRE(wait_until(
+        [&] {
+          for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+            std::ifstream status(task.path() / "status");
+            std::string line;
+            while (std::getline(status, line)) {
+              if (line.rfind("TracerPid:", 0) == 0 && std::stoi(line.substr(10)) == 0) return false;
+            }
+          }
+          return true;
+        },
+        std::chrono::seconds(20), std::chrono::milliseconds(20)));
+  }
+  ~FdatasyncFailure() {
+    ::kill(strace_, SIGKILL);
+    int status = 0;
+    ::waitpid(strace_, &status, 0);
+  }
+  FdatasyncFailure(const FdatasyncFailure&) = delete;
+  FdatasyncFailure& operator=(const FdatasyncFailure&) = delete;
+
+ private:
+  pid_t strace_ = -1;
+};
+
 }  // namespace
+
+TEST_CASE("a failed fdatasync answers storage errors and leaves the partition read-only with "
+          "its reason in DescribeTopic, strata topic describe and /metrics (#13)",
+          "[integration][storage]") {
+  BrokerProcess broker;
+  REQUIRE(broker.start());
+  KafkaClient client;
+  REQUIRE(client.connect(broker.kafka_address()));
+  auto created = client.call<CreateTopicsResponse>(4, create_one("eio", 1));
+  REQUIRE(created);
+  REQUIRE(created->topics.at(0).error_code == 0);
+  auto channel = connect(broker.native_address());
+  KafkaProducer producer(client, "eio");
+  REQUIRE(producer.round() == kPipelined);
+  {
+    FdatasyncFailure failure(broker.pid(),
+                             broker.data_dir() / "eio-0" / "00000000000000000000.log");
+    producer.round();
+    REQUIRE(!producer.errors.empty());
+  }
+  for (std::int16_t code : producer.errors) CHECK(code == kStorageError);
+  producer.errors.clear();
+
+  // The next fdatasync would succeed; the partition must not trust it.
+  producer.round();
+  CHECK(producer.errors.size() == static_cast<std::size_t>(kPipelined));
+  for (std::int16_t code : producer.errors) CHECK(code == kStorageError);
+  auto native = produce(*channel, {produce_request(1, "eio", 0, id_batch(producer.next_id))});
+  REQUIRE(native.size() == 1);
+  CHECK(native[0].header().error().code() == v1::STORAGE_ERROR);
+
+  v1::PartitionDescription p = describe_partition(channel, "eio");
+  CHECK(p.write_state() == v1::PARTITION_WRITE_STATE_READ_ONLY);
+  CHECK(p.write_error().code() == v1::STORAGE_ERROR);
+  CHECK(contains(p.write_error().message(), "Input/output error"));
+  const std::string described = cli_describe(broker, "eio");
+  CHECK(contains(described, "read_only"));
+  CHECK(contains(described, "Input/output error"));
+  const std::string metric = read_only_metric(broker, "eio");
+  CHECK(contains(metric, "reason=\"io_error\""));
+  CHECK(metric.substr(metric.rfind(' ') + 1) == "1");
+  // Reads go on: everything acknowledged before the failure is there.
+  CHECK(difference(read_ids(client, "eio"), producer.acked()) == "");
+}
 
 TEST_CASE("a full disk answers storage errors and the partition takes writes again once space is "
           "free, losing and repeating no acknowledged record (#13)",
