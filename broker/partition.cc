@@ -1,5 +1,6 @@
 #include "broker/partition.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include <asio/post.hpp>
@@ -24,7 +25,8 @@ Partition::Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> l
       name_(tp_.to_string()),
       log_(std::move(log)),
       durable_(log_->options().durable),
-      strand_(asio::make_strand(pool.get_executor())) {}
+      strand_(asio::make_strand(pool.get_executor())),
+      resume_timer_(strand_) {}
 
 void Partition::append(Buffer batch, AppendCallback done) {
   asio::post(strand_, [self = shared_from_this(), batch = std::move(batch),
@@ -42,11 +44,13 @@ void Partition::append(Buffer batch, AppendCallback done) {
         if (st.ok()) {
           done(*appended);
         } else {
+          self->on_append_error(st);
           done(st);
         }
       });
     });
     if (!result.ok()) {
+      self->on_append_error(result.status());
       done(result.status());
       return;
     }
@@ -87,6 +91,45 @@ bool Partition::check_producer(const RecordBatchHeader& header, AppendCallback& 
   return true;
 }
 
+void Partition::on_append_error(const Status& st) {
+  if (st.code() != ErrorCode::no_space || resume_pending_ || is_closed()) return;
+  if (log_->write_state() != storage::WriteState::out_of_space) return;
+  resume_delay_ = kResumeFirstDelay;
+  arm_resume_timer();
+}
+
+void Partition::arm_resume_timer() {
+  resume_pending_ = true;
+  resume_timer_.expires_after(resume_delay_);
+  resume_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
+    if (!ec) {
+      self->try_resume();
+    } else {
+      self->resume_pending_ = false;
+    }
+  });
+}
+
+void Partition::try_resume() {
+  resume_pending_ = false;
+  if (is_closed()) return;
+  const Offset end_before = log_->log_end_offset();
+  Status st = log_->resume_writes();
+  if (st.ok()) {
+    // The cut may have dropped batches the producer table remembers.
+    if (log_->log_end_offset() != end_before) producers_.invalidate();
+    notify_change();
+    return;
+  }
+  if (log_->write_state() != storage::WriteState::out_of_space) {
+    logger()->error("{}: stays read-only: {}", name_, st.to_string());
+    return;
+  }
+  logger()->debug("{}: still out of space: {}", name_, st.to_string());
+  resume_delay_ = std::min(resume_delay_ * 2, kResumeMaxDelay);
+  arm_resume_timer();
+}
+
 void Partition::run_retention() {
   asio::post(strand_, [self = shared_from_this()] {
     if (self->is_closed()) return;
@@ -102,6 +145,7 @@ void Partition::run_retention() {
 void Partition::close(bool remove_files, std::function<void(Status)> done) {
   asio::post(strand_, [self = shared_from_this(), remove_files, done = std::move(done)] {
     self->closed_.store(true, std::memory_order_release);
+    self->resume_timer_.cancel();
     Status st = self->log_->close();
     if (remove_files) {
       std::error_code ec;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <asio/thread_pool.hpp>
 
@@ -36,6 +38,12 @@ namespace strata::broker {
 // may touch the disk, so never on a gRPC thread). Consumers see records
 // below high_watermark(): the fsynced end for durable topics, the log end
 // for durability=async topics.
+//
+// Storage errors: appends fail with the log's error while it is not
+// writable (storage::WriteState). When a write ran out of space, a timer on
+// the strand retries storage::PartitionLog::resume_writes() with backoff
+// (kResumeFirstDelay doubling to kResumeMaxDelay) until it succeeds or the
+// log turns read_only; no restart needed.
 class Partition : public std::enable_shared_from_this<Partition> {
  public:
   using Executor = asio::strand<asio::thread_pool::executor_type>;
@@ -71,6 +79,9 @@ class Partition : public std::enable_shared_from_this<Partition> {
   Result<std::optional<storage::TimestampOffset>> offset_for_timestamp(std::int64_t ts) const;
 
   Offset high_watermark() const;
+  // Whether it takes appends, and why not (ok when writable).
+  storage::WriteState write_state() const { return log_->write_state(); }
+  Status write_error() const { return log_->health(); }
   Offset log_start_offset() const { return log_->log_start_offset(); }
   Offset log_end_offset() const { return log_->log_end_offset(); }
   std::uint64_t size_bytes() const { return log_->size_bytes(); }
@@ -94,7 +105,17 @@ class Partition : public std::enable_shared_from_this<Partition> {
 
  private:
   Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log, asio::thread_pool& pool);
+  static constexpr std::chrono::milliseconds kResumeFirstDelay{50};
+  static constexpr std::chrono::milliseconds kResumeMaxDelay{1000};
+
   void notify_change();
+  // On the strand: after an append failed, starts the resume timer when the
+  // log is out of space and the timer is not running.
+  void on_append_error(const Status& st);
+  // On the strand: one resume_writes() attempt; re-arms the timer (doubling
+  // its delay) while the log stays out of space.
+  void try_resume();
+  void arm_resume_timer();
   // On the strand: the producer check of append(); true when it completed `done`.
   bool check_producer(const RecordBatchHeader& header, AppendCallback& done);
 
@@ -104,6 +125,9 @@ class Partition : public std::enable_shared_from_this<Partition> {
   const bool durable_;
   Executor strand_;
   ProducerStateTable producers_;  // strand_ only
+  asio::steady_timer resume_timer_;                  // strand_ only
+  bool resume_pending_ = false;                      // strand_ only
+  std::chrono::milliseconds resume_delay_ = kResumeFirstDelay;  // strand_ only
   std::atomic<bool> closed_{false};
 
   mutable std::mutex waiters_mu_;

@@ -56,6 +56,11 @@ class ProducerStateTable {
   // log start to its end. Blocking: reads the whole log.
   Status rebuild(const storage::PartitionLog& log);
   bool is_loaded() const { return loaded_; }
+  // Forgets everything, so the next use rebuilds it (after the log was cut back).
+  void invalidate() {
+    producers_.clear();
+    loaded_ = false;
+  }
 
  private:
   struct Entry {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -152,6 +153,12 @@ Status sync_directory(const std::filesystem::path& dir) {
   ::close(fd);
   if (rc != 0) return path_error("fsync directory", dir, err);
   return Status::ok_status();
+}
+
+Result<std::uint64_t> available_bytes(const std::filesystem::path& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) != 0) return path_error("statvfs", path, errno);
+  return static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
 }
 
 Status remove_file(const std::filesystem::path& path) {

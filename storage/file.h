@@ -60,6 +60,10 @@ class File {
 // fsyncs a directory so that creates, renames and unlinks in it are durable.
 Status sync_directory(const std::filesystem::path& dir);
 
+// Bytes an unprivileged writer may still use on the file system holding
+// `path` (statvfs f_bavail). Errors: io_error.
+Result<std::uint64_t> available_bytes(const std::filesystem::path& path);
+
 // Unlinks `path`; a missing file is not an error.
 Status remove_file(const std::filesystem::path& path);
 

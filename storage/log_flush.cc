@@ -77,10 +77,12 @@ PartitionLog::Completions PartitionLog::finish_flush(const FlushWork& work,
   bool newly_failed = false;
   {
     std::lock_guard lock(flush_mu_);
-    if (!status.ok() && failed_.ok()) {
-      // Never retried: after a failed fdatasync the page cache may already
-      // have dropped the dirty pages (PostgreSQL's 2018 fsync lesson).
+    if (!status.ok() && (failed_.ok() || out_of_space_)) {
+      // Never retried, and never resumed, even when it says ENOSPC: after a
+      // failed fdatasync the page cache may already have dropped the dirty
+      // pages (PostgreSQL's 2018 fsync lesson).
       failed_ = status;
+      out_of_space_ = false;
       newly_failed = true;
     }
     if (!failed_.ok()) {

@@ -82,10 +82,13 @@ Status PartitionLog::truncate_to(Offset offset) {
     active_ = target;
   }
   Status st = target->truncate_to(offset);
+  // Rewriting the index files may run out of space like any write; a failed
+  // sync may not be resumed.
+  const bool may_resume = st.code() == ErrorCode::no_space;
   if (st.ok()) st = target->sync();
   if (!st.ok()) {
     round.unlock();
-    fail(st);
+    fail(st, may_resume);
     return st;
   }
   const Offset end = std::max(target->next_offset(), start);

@@ -62,7 +62,12 @@ Result<std::vector<AppendResult>> PartitionLog::append_with_offsets(
 Result<std::vector<AppendResult>> PartitionLog::write_batches(
     std::span<const std::span<std::byte>> batches, bool assign_offsets) {
   if (closed_) return Status(ErrorCode::shutting_down, name_ + ": log is closed");
-  STRATA_TRY(health());
+  if (Status refused = health(); !refused.ok()) {
+    // The batch is fine, the log is not: damage found at open refuses
+    // appends as a storage error, not as a corrupt batch.
+    if (refused.code() == ErrorCode::corruption) return io_error(refused.message());
+    return refused;
+  }
   if (batches.empty()) return invalid_argument_error(name_ + ": no batches to append");
   std::vector<RecordBatchHeader> headers;
   std::vector<ByteSpan> parts;
@@ -99,7 +104,7 @@ Result<std::vector<AppendResult>> PartitionLog::write_batches(
   if (should_roll(total, next)) {
     Status st = roll_to(assign_offsets ? log_end_offset() : headers.front().base_offset);
     if (!st.ok()) {
-      fail(st);
+      fail(st, st.code() == ErrorCode::no_space);
       return st;
     }
   }
@@ -111,9 +116,11 @@ Result<std::vector<AppendResult>> PartitionLog::write_batches(
     results.push_back({h.base_offset, h.last_offset(), now, active_->base_offset(), pos});
     pos += h.size_bytes();
   }
+  // A failed write may leave a torn batch past the published end; nothing
+  // reads it, and resume_writes() cuts it off.
   Status st = active_->append(parts, headers, now);
   if (!st.ok()) {
-    fail(st);
+    fail(st, st.code() == ErrorCode::no_space);
     return st;
   }
   mark_dirty(active_, next);
@@ -139,10 +146,21 @@ Status PartitionLog::roll() {
 
 Status PartitionLog::roll_to(Offset base) {
   std::shared_ptr<Segment> old = active_;
-  STRATA_TRY_ASSIGN(std::shared_ptr<Segment> fresh,
-                    Segment::create(dir_, base, options_.index_interval_bytes));
+  auto created = Segment::create(dir_, base, options_.index_interval_bytes);
+  if (!created.ok()) {
+    // A half-created segment (say its .log made, its .index not: ENOSPC)
+    // would make the next roll to this base fail with already_exists.
+    discard_segment_files(base);
+    return created.status();
+  }
+  std::shared_ptr<Segment> fresh = std::move(created).value();
   // The new file's directory entry must survive a crash like its bytes will.
-  STRATA_TRY(sync_directory(dir_));
+  Status synced = sync_directory(dir_);
+  if (!synced.ok()) {
+    fresh.reset();
+    discard_segment_files(base);
+    return synced;
+  }
   old->seal();
   mark_dirty(old, log_end_offset());  // its index files get synced by the next round
   SegmentList list = *snapshot();
@@ -165,22 +183,51 @@ void PartitionLog::publish(SegmentList list) {
   segments_ = std::move(fresh);
 }
 
-void PartitionLog::fail(Status status) {
+void PartitionLog::discard_segment_files(Offset base) {
+  for (const char* ext : {".index", ".timeindex", ".log"}) {
+    Status st = remove_file(dir_ / (Segment::file_stem(base) + ext));
+    if (!st.ok()) logger()->warn("{}: {}", name_, st.to_string());
+  }
+}
+
+void PartitionLog::fail(Status status, bool may_resume) {
   std::multimap<Offset, FlushCallback> waiters;
   {
     std::lock_guard lock(flush_mu_);
-    if (!failed_.ok()) return;
+    // The first failure stands, except that read_only overrides out_of_space.
+    if (!failed_.ok() && (!out_of_space_ || may_resume)) return;
     failed_ = status;
+    out_of_space_ = may_resume;
     waiters.swap(waiters_);
   }
-  logger()->error("{}: log is read-only after a failed write or sync: {}", name_,
-                  status.to_string());
+  if (may_resume) {
+    logger()->error("{}: out of space, appends refused until the data dir has room: {}", name_,
+                    status.to_string());
+  } else {
+    logger()->error("{}: log is read-only after a failed write or sync: {}", name_,
+                    status.to_string());
+  }
   for (auto& [end, done] : waiters) done(status);
 }
 
 Status PartitionLog::health() const {
   std::lock_guard lock(flush_mu_);
   return failed_;
+}
+
+WriteState PartitionLog::write_state() const {
+  std::lock_guard lock(flush_mu_);
+  if (failed_.ok()) return WriteState::writable;
+  return out_of_space_ ? WriteState::out_of_space : WriteState::read_only;
+}
+
+std::string_view to_string(WriteState state) {
+  switch (state) {
+    case WriteState::writable: return "writable";
+    case WriteState::out_of_space: return "out_of_space";
+    case WriteState::read_only: return "read_only";
+  }
+  return "unknown";
 }
 
 template <ReadBytes Bytes>
@@ -261,6 +308,14 @@ std::optional<Offset> PartitionLog::damaged_from() const {
 
 Status PartitionLog::close() {
   if (closed_) return Status::ok_status();
+  if (write_state() == WriteState::out_of_space) {
+    // Appends that failed must not come back after a restart either; the
+    // cut frees space, so it needs none.
+    Status cut = cut_to_acked_end();
+    if (!cut.ok()) {
+      logger()->warn("{}: could not cut back to the acked end: {}", name_, cut.to_string());
+    }
+  }
   closed_ = true;
   {
     // From here on when_flushed() answers shutting_down for anything not yet

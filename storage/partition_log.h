@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
@@ -47,8 +48,23 @@ struct SegmentInfo {
 };
 
 // Completion of a durable append: ok once the bytes are fdatasynced, or the
-// error that made the log read-only (io_error) or closed it (shutting_down).
+// error that stopped appends (no_space, io_error) or closed it (shutting_down).
 using FlushCallback = std::function<void(Status)>;
+
+// Whether a log takes appends. health() says why it does not.
+//
+//   writable --(write or roll fails with ENOSPC)--> out_of_space
+//   out_of_space --(resume_writes(): room again, tail checked)--> writable
+//   any --(failed fdatasync, other I/O error, damaged active segment,
+//          a tail that does not check out)--> read_only   (until reopened)
+enum class WriteState : std::uint8_t {
+  writable,
+  out_of_space,  // a write ran out of space; resume_writes() lifts it
+  read_only,     // its files cannot be trusted (fsync failure, EIO, damage)
+};
+
+// "writable", "out_of_space" or "read_only", as logs, the CLI and /metrics show it.
+std::string_view to_string(WriteState state);
 
 // The log of one partition: a directory of segments
 // (docs/formats/partition-log.md). Created by PartitionLog::open (or
@@ -65,8 +81,12 @@ using FlushCallback = std::function<void(Status)>;
 // cache). With LogOptions::durable, completion is reported through
 // when_flushed / the append callback after a Flusher (or an inline sync when
 // the log has no Flusher) fdatasynced them. A failed fdatasync or write is
-// never retried: the log turns read-only and every later append or waiter
-// gets that io_error.
+// never retried: every waiter gets the error, and so does every later append
+// while the log is not writable (see WriteState). A write that failed for
+// lack of space leaves the log out_of_space: resume_writes() cuts it back to
+// acked_end() and makes it writable again. Anything else (a failed fdatasync
+// above all: the page cache may have dropped the dirty pages) leaves it
+// read_only until it is reopened.
 class PartitionLog {
  public:
   static constexpr Offset kNoUpperBound = Offset(std::numeric_limits<std::int64_t>::max());
@@ -90,7 +110,8 @@ class PartitionLog {
   // Validates `batch` (one whole RecordBatch v2, nothing after it), assigns it
   // the next offsets by rewriting its base offset in place, and writes it.
   // Errors: too_large (> max_batch_bytes), corruption (invalid batch; nothing
-  // written), io_error (the log is now read-only), shutting_down (closed).
+  // written), no_space (the log is now out_of_space), io_error (the log is
+  // now read_only), shutting_down (closed).
   Result<AppendResult> append(std::span<std::byte> batch);
   // Like append(batch); `on_durable` runs once the batch is durable (at once
   // when !durable), on the Flusher's thread or inline. Not called when the
@@ -115,6 +136,15 @@ class PartitionLog {
   // timestamp), oldest first, and advances the persisted log start offset.
   // Returns the number of segments deleted.
   Result<std::size_t> apply_retention();
+  // Out of space only: when the data dir has room for a largest batch
+  // (max_batch_bytes) again, cuts the log back to acked_end() (the bytes of
+  // the failed write and every append that was never acknowledged go: their
+  // producers were told they failed, and a retry must not find them twice),
+  // checks that the active segment's batches end exactly there, syncs it and
+  // makes the log writable. Ok when the log is writable afterwards (also when
+  // it already was). Errors: no_space (still full; stays out_of_space),
+  // the read_only reason (now or already read_only), shutting_down.
+  Status resume_writes();
   // Syncs everything, writes the checkpoints and, last, the clean-shutdown
   // marker. Later appends fail with shutting_down; reads keep working.
   Status close();
@@ -152,8 +182,9 @@ class PartitionLog {
   std::vector<SegmentInfo> segments() const;
   // The lowest offset at which a segment was found damaged at open, if any.
   std::optional<Offset> damaged_from() const;
-  // Ok, or the error that made the log read-only.
+  // Ok, or the error that stopped appends (no_space or the read_only reason).
   Status health() const;
+  WriteState write_state() const;
   const std::filesystem::path& dir() const { return dir_; }
   const std::string& name() const { return name_; }
   const LogOptions& options() const { return options_; }
@@ -188,7 +219,19 @@ class PartitionLog {
   Status roll_to(Offset base);
   std::shared_ptr<const SegmentList> snapshot() const;
   void publish(SegmentList list);
-  void fail(Status status);
+  // Stops appends with `status` and fails every waiter. `may_resume`: a write
+  // that ran out of space (out_of_space); otherwise read_only, which also
+  // replaces an out_of_space state.
+  void fail(Status status, bool may_resume = false);
+  // Removes whatever files a failed roll to `base` left behind.
+  void discard_segment_files(Offset base);
+
+  // log_resume.cc
+  // Out of space only: the work of resume_writes() after its space check.
+  Status cut_to_acked_end();
+  // Requires round_mu_. Cuts the active segment to its published end and
+  // checks that its batches end at `expected_end`.
+  Status check_tail(Offset expected_end);
 
   // log_flush.cc
   Status flush_round();
@@ -220,6 +263,7 @@ class PartitionLog {
   Offset pending_end_;                               // guarded by flush_mu_
   std::multimap<Offset, FlushCallback> waiters_;     // guarded by flush_mu_
   Status failed_;                                    // guarded by flush_mu_
+  bool out_of_space_ = false;  // failed_ may be resumed; guarded by flush_mu_
   std::uint64_t truncations_ = 0;                    // guarded by flush_mu_
   bool closing_ = false;                             // guarded by flush_mu_
 

@@ -21,12 +21,30 @@ prometheus::MetricFamily gauge_family(std::string name, std::string help) {
   return family;
 }
 
-void add_gauge(prometheus::MetricFamily& family, const Partition& p, double value) {
+prometheus::ClientMetric& add_gauge(prometheus::MetricFamily& family, const Partition& p,
+                                    double value) {
   prometheus::ClientMetric metric;
   metric.label = {{"topic", p.topic_partition().topic},
                   {"partition", std::to_string(p.topic_partition().partition.value())}};
   metric.gauge.value = value;
   family.metric.push_back(std::move(metric));
+  return family.metric.back();
+}
+
+// 1 while the partition refuses appends, with reason "out_of_space" (it
+// resumes by itself) or the error that made it read-only ("io_error",
+// "corruption"); 0 and reason "" while writable.
+void add_read_only(prometheus::MetricFamily& family, const Partition& p) {
+  const storage::WriteState state = p.write_state();
+  std::string reason;
+  if (state == storage::WriteState::out_of_space) {
+    reason = std::string(storage::to_string(state));
+  } else if (state == storage::WriteState::read_only) {
+    reason = std::string(to_string(p.write_error().code()));
+  }
+  prometheus::ClientMetric& metric =
+      add_gauge(family, p, state == storage::WriteState::writable ? 0.0 : 1.0);
+  metric.label.push_back({"reason", std::move(reason)});
 }
 
 }  // namespace
@@ -90,6 +108,8 @@ std::string HttpServer::render_metrics() const {
   auto hw = gauge_family("strata_partition_high_watermark", "End of the records consumers may read");
   auto start = gauge_family("strata_partition_log_start_offset", "Oldest offset still kept");
   auto size = gauge_family("strata_partition_size_bytes", "Bytes of the partition's segment files");
+  auto read_only = gauge_family("strata_partition_read_only",
+                                "1 while the partition refuses appends after a storage error");
   for (const auto& topic : topics_.list_topics()) {
     for (const auto& p : topic->partitions) {
       if (p->is_closed()) continue;
@@ -97,12 +117,14 @@ std::string HttpServer::render_metrics() const {
       add_gauge(hw, *p, static_cast<double>(p->high_watermark().value()));
       add_gauge(start, *p, static_cast<double>(p->log_start_offset().value()));
       add_gauge(size, *p, static_cast<double>(p->size_bytes()));
+      add_read_only(read_only, *p);
     }
   }
   families.push_back(std::move(leo));
   families.push_back(std::move(hw));
   families.push_back(std::move(start));
   families.push_back(std::move(size));
+  families.push_back(std::move(read_only));
   return prometheus::TextSerializer().Serialize(families);
 }
 

@@ -34,7 +34,10 @@ KafkaError to_kafka_error(ErrorCode code, KafkaSubject subject) {
       return subject == S::record ? KafkaError::corrupt_message : KafkaError::unknown_server_error;
     case ErrorCode::io_error:
     case ErrorCode::no_space:
-      return KafkaError::unknown_server_error;
+      // A failed write or sync (KIP-112): retriable for clients, which
+      // refresh metadata and retry; the partition may be writable again
+      // once space is free.
+      return KafkaError::kafka_storage_error;
     case ErrorCode::not_leader:
     case ErrorCode::stale_epoch:
       return KafkaError::not_leader_or_follower;

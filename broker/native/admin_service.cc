@@ -46,6 +46,10 @@ void describe_partition(const Partition& p, std::int32_t node_id, v1::PartitionD
   out->set_log_end_offset(p.log_end_offset().value());
   out->set_high_watermark(p.high_watermark().value());
   out->set_size_bytes(static_cast<std::int64_t>(p.size_bytes()));
+  out->set_write_state(to_proto(p.write_state()));
+  if (Status why = p.write_error(); !why.ok()) {
+    *out->mutable_write_error() = to_proto_error(why, ErrorSubject::partition);
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "broker/native/error_mapping.h"
 
+#include "storage/partition_log.h"
+
 namespace strata::broker::native {
 
 v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
@@ -50,6 +52,15 @@ v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
       return v1::INTERNAL;
   }
   return v1::INTERNAL;
+}
+
+v1::PartitionWriteState to_proto(storage::WriteState state) {
+  switch (state) {
+    case storage::WriteState::writable: return v1::PARTITION_WRITE_STATE_WRITABLE;
+    case storage::WriteState::out_of_space: return v1::PARTITION_WRITE_STATE_OUT_OF_SPACE;
+    case storage::WriteState::read_only: return v1::PARTITION_WRITE_STATE_READ_ONLY;
+  }
+  return v1::PARTITION_WRITE_STATE_UNSPECIFIED;
 }
 
 v1::ErrorCode to_proto(GroupError error) {

@@ -1,8 +1,15 @@
 #pragma once
 
+#include <cstdint>
+
 #include "broker/group/group_error.h"
 #include "common/status.h"
+#include "strata/v1/admin_service.pb.h"
 #include "strata/v1/common.pb.h"
+
+namespace strata::storage {
+enum class WriteState : std::uint8_t;  // storage/partition_log.h
+}  // namespace strata::storage
 
 namespace strata::broker::native {
 
@@ -24,6 +31,9 @@ enum class ErrorSubject {
 
 // The one mapping from Strata's error codes to the native API's codes.
 v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject = ErrorSubject::none);
+
+// A log's write state as DescribeTopic reports it.
+v1::PartitionWriteState to_proto(storage::WriteState state);
 
 // The one mapping from the group coordinator's (Kafka) codes to the native
 // API's codes.

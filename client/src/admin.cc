@@ -85,6 +85,16 @@ Status Admin::delete_topic(const std::string& name) {
   return from_proto(response.error());
 }
 
+const char* to_string(PartitionWriteState state) {
+  switch (state) {
+    case PartitionWriteState::unknown: return "unknown";
+    case PartitionWriteState::writable: return "writable";
+    case PartitionWriteState::out_of_space: return "out_of_space";
+    case PartitionWriteState::read_only: return "read_only";
+  }
+  return "unknown";
+}
+
 Result<std::vector<TopicListing>> Admin::list_topics(bool include_internal) {
   v1::ListTopicsRequest request;
   request.set_include_internal(include_internal);
@@ -128,6 +138,8 @@ Result<TopicDescription> Admin::describe_topic(const std::string& name) {
     d.high_watermark = Offset(p.high_watermark());
     d.size_bytes = p.size_bytes();
     d.error = from_proto(p.error());
+    d.write_state = from_proto(p.write_state());
+    d.write_error = from_proto(p.write_error());
     out.partitions.push_back(std::move(d));
   }
   for (const auto& c : response.configs()) {

@@ -52,6 +52,15 @@ Status from_proto(const v1::Error& error) {
   return Status(from_proto(error.code()), std::move(message));
 }
 
+PartitionWriteState from_proto(v1::PartitionWriteState state) {
+  switch (state) {
+    case v1::PARTITION_WRITE_STATE_WRITABLE: return PartitionWriteState::writable;
+    case v1::PARTITION_WRITE_STATE_OUT_OF_SPACE: return PartitionWriteState::out_of_space;
+    case v1::PARTITION_WRITE_STATE_READ_ONLY: return PartitionWriteState::read_only;
+    default: return PartitionWriteState::unknown;
+  }
+}
+
 bool is_retriable(v1::ErrorCode code) {
   switch (code) {
     case v1::NOT_LEADER:

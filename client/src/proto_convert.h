@@ -6,10 +6,12 @@
 
 #include <grpcpp/support/status.h>
 
+#include <strata/admin.h>
 #include <strata/options.h>
 
 #include "common/record_batch.h"
 #include "common/status.h"
+#include "strata/v1/admin_service.pb.h"
 #include "strata/v1/common.pb.h"
 #include "strata/v1/produce_service.pb.h"
 
@@ -19,6 +21,7 @@ namespace strata::client {
 // ErrorCode with the broker's message (or the proto code's name when empty).
 Status from_proto(const v1::Error& error);
 ErrorCode from_proto(v1::ErrorCode code);
+PartitionWriteState from_proto(v1::PartitionWriteState state);
 
 // Whether common.proto marks `code` retriable (the same request may succeed
 // later, after a backoff or a metadata refresh).

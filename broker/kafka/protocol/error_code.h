@@ -39,6 +39,7 @@ enum class KafkaError : std::int16_t {
   invalid_request = 42,
   out_of_order_sequence_number = 45,
   invalid_producer_epoch = 47,
+  kafka_storage_error = 56,
   unknown_producer_id = 59,
   non_empty_group = 68,
   group_id_not_found = 69,

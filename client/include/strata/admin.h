@@ -27,6 +27,17 @@ struct TopicListing {
 
 // One partition of a described topic. Offsets are -1 when the leader could
 // not be asked (then `error` says why).
+// Whether a partition takes appends on its leader.
+enum class PartitionWriteState {
+  unknown,       // not reported
+  writable,
+  out_of_space,  // refuses appends until the disk has room; then resumes by itself
+  read_only,     // a failed fsync or I/O error: refuses appends until an operator acts
+};
+
+// "unknown", "writable", "out_of_space" or "read_only".
+const char* to_string(PartitionWriteState state);
+
 struct PartitionDescription {
   PartitionId partition;
   BrokerId leader{-1};
@@ -38,6 +49,10 @@ struct PartitionDescription {
   Offset high_watermark{-1};
   std::int64_t size_bytes = -1;
   Status error;
+  // Whether the leader's log takes appends; when it does not, write_error
+  // says why (a storage error naming the OS error).
+  PartitionWriteState write_state = PartitionWriteState::unknown;
+  Status write_error;
 };
 
 // One effective topic config.

@@ -100,8 +100,10 @@ json describe_json(const client::TopicDescription& d) {
              {"log_start_offset", p.log_start_offset.value()},
              {"log_end_offset", p.log_end_offset.value()},
              {"high_watermark", p.high_watermark.value()},
-             {"size_bytes", p.size_bytes}};
+             {"size_bytes", p.size_bytes},
+             {"write_state", client::to_string(p.write_state)}};
     if (!p.error.ok()) row["error"] = p.error.to_string();
+    if (!p.write_error.ok()) row["write_error"] = p.write_error.to_string();
     partitions.push_back(row);
   }
   json configs = json::object();
@@ -124,15 +126,22 @@ int run_describe(const CliContext& ctx, const std::string& topic) {
   std::printf("topic %s  partitions %zu%s\n", d->name.c_str(), d->partitions.size(),
               d->is_internal ? "  (internal)" : "");
   Table table({"PARTITION", "LEADER", "EPOCH", "REPLICAS", "ISR", "LOG-START", "LOG-END", "HW",
-               "SIZE"});
+               "SIZE", "STATE"});
   for (const auto& p : d->partitions) {
     table.add_row({std::to_string(p.partition.value()), std::to_string(p.leader.value()),
                    std::to_string(p.leader_epoch.value()), ids(p.replicas), ids(p.isr),
                    std::to_string(p.log_start_offset.value()),
                    std::to_string(p.log_end_offset.value()),
-                   std::to_string(p.high_watermark.value()), std::to_string(p.size_bytes)});
+                   std::to_string(p.high_watermark.value()), std::to_string(p.size_bytes),
+                   client::to_string(p.write_state)});
   }
   table.print(stdout);
+  // Why a partition refuses appends, one line each, below the table.
+  for (const auto& p : d->partitions) {
+    if (p.write_error.ok()) continue;
+    std::printf("partition %d %s: %s\n", p.partition.value(), client::to_string(p.write_state),
+                p.write_error.to_string().c_str());
+  }
   if (!d->configs.empty()) {
     std::printf("\n");
     Table configs({"CONFIG", "VALUE", "SOURCE"});
