@@ -82,6 +82,8 @@ class Runner:
     def _watch_broker(self):
         while not self.stop_watch.is_set() and not self.broker_dead.is_set():
             if not self.broker.alive():
+                if self.stop_watch.is_set():
+                    return  # stopped on purpose
                 log("strata-broker died: stopping the client steps\n" + self.broker.stderr_tail())
                 self.broker_dead.set()
                 self.kill_all()
