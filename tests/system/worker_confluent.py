@@ -3,7 +3,7 @@ import logging
 import re
 import sys
 
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 import common
@@ -33,10 +33,14 @@ def produce_records(bootstrap, topic, start, count, idempotent=False, compressio
             "enable.idempotence": idempotent, "compression.type": compression}
     producer = Producer(conf)
     errors = []
+    first_offsets = {}
 
-    def on_delivery(err, _msg):
+    def on_delivery(err, msg):
         if err is not None:
             errors.append(str(err))
+        else:
+            p = msg.partition()
+            first_offsets[p] = min(first_offsets.get(p, msg.offset()), msg.offset())
 
     for i in range(start, start + count):
         while True:
@@ -51,12 +55,15 @@ def produce_records(bootstrap, topic, start, count, idempotent=False, compressio
     if left or errors:
         raise RuntimeError("%d undelivered, %d delivery errors, first: %s"
                            % (left, len(errors), errors[:3]))
+    return first_offsets
 
 
 def produce(args):
-    produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
-                    args.get("idempotent", False), args.get("compression", "none"))
-    return {"produced": args["count"]}
+    """Produces keys start..start+count-1; returns the first acknowledged
+    offset of each partition."""
+    first = produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
+                            args.get("idempotent", False), args.get("compression", "none"))
+    return {"produced": args["count"], "first_offsets": first}
 
 
 class Adapter:
@@ -211,6 +218,70 @@ def read_all(args):
             "complete": all(nxt[p] >= ends[p] for p in ends)}
 
 
+def _partitions(c, topic):
+    deadline = common.Deadline(10)
+    while True:
+        t = c.list_topics(topic=topic, timeout=5).topics.get(topic)
+        if t is not None and t.error is None and t.partitions:
+            return sorted(t.partitions)
+        if deadline.passed():
+            raise RuntimeError("no metadata for %s" % topic)
+
+
+def read_range(args):
+    """Reads partitions of args["topic"] from args["start"] ({partition:
+    offset}; the others from 0) up to the high watermark each had when the
+    read started (no group). Records as [partition, offset, key, value ok]."""
+    c = Consumer({"bootstrap.servers": args["bootstrap"], "group.id": "compat-read-range",
+                  "enable.auto.commit": False})
+    try:
+        start = {int(p): o for p, o in args.get("start", {}).items()}
+        ends, nxt = {}, {}
+        for p in _partitions(c, args["topic"]):
+            _, ends[p] = c.get_watermark_offsets(TopicPartition(args["topic"], p), timeout=10)
+            nxt[p] = start.get(p, 0)
+        c.assign([TopicPartition(args["topic"], p, nxt[p]) for p in ends if nxt[p] < ends[p]])
+        records = []
+        deadline = common.Deadline(args.get("timeout_s", 60))
+        while any(nxt[p] < ends[p] for p in ends) and not deadline.passed():
+            for m in c.consume(num_messages=1000, timeout=0.2):
+                if m.error() is not None:
+                    print("consume error: %s" % m.error(), file=sys.stderr)
+                    continue
+                if m.offset() >= ends[m.partition()]:
+                    continue  # written after the read started
+                key, value = m.key().decode(), m.value().decode()
+                records.append([m.partition(), m.offset(), key, common.check_value(key, value)])
+                nxt[m.partition()] = max(nxt[m.partition()], m.offset() + 1)
+        complete = all(nxt[p] >= ends[p] for p in ends)
+    finally:
+        c.close()
+    return {"ok": complete, "records": records, "high_watermarks": ends,
+            "error": "" if complete else "read stopped at %s before %s" % (nxt, ends)}
+
+
+def read(args):
+    """Reads every partition of args["topics"] from the beginning with no
+    group until args["count"] records arrived (compressed batches)."""
+    c = Consumer({"bootstrap.servers": args["bootstrap"], "group.id": args["group"],
+                  "enable.auto.commit": False})
+    try:
+        tps = [TopicPartition(t, p, OFFSET_BEGINNING) for t in args["topics"]
+               for p in _partitions(c, t)]
+        c.assign(tps)
+        adapter = Adapter(args["bootstrap"])
+        records, bad = [], 0
+        deadline = common.Deadline(args.get("timeout_s", 60))
+        while len(records) < args["count"] and not deadline.passed():
+            for (topic, partition, offset, key, value) in adapter.poll(c, 0.2):
+                records.append([topic, partition, offset, key])
+                bad += 0 if common.check_value(key, value) else 1
+        return {"records": records, "bad_values": bad}
+    finally:
+        c.close()
+
+
 if __name__ == "__main__":
     common.run_worker({"create_topic": create_topic, "produce": produce, "consume": consume,
-                       "split": split, "produce_seq": produce_seq, "read_all": read_all})
+                       "split": split, "produce_seq": produce_seq, "read_all": read_all,
+                       "read_range": read_range, "read": read})

@@ -53,14 +53,19 @@ def produce_records(bootstrap, topic, start, count, compression=None):
     if errors or undone:
         raise RuntimeError("%d undelivered, %d delivery errors, first: %s"
                            % (undone, len(errors), errors[:3]))
+    first_offsets = {}
+    for f in futures:
+        p, o = f.value.partition, f.value.offset
+        first_offsets[p] = min(first_offsets.get(p, o), o)
+    return first_offsets
 
 
 def produce(args):
     if args.get("idempotent"):
         return {"ok": False, "error": "kafka-python 2.0.2 has no idempotent producer"}
-    produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
-                    args.get("compression"))
-    return {"produced": args["count"]}
+    first = produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
+                            args.get("compression"))
+    return {"produced": args["count"], "first_offsets": first}
 
 
 class _Listener(ConsumerRebalanceListener):
