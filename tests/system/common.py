@@ -25,6 +25,14 @@ def index_of(key):
     return int(key.split("-")[1])
 
 
+def write_lines(path, lines):
+    """Writes one line per item of `lines` to path (worker results too big
+    for the JSON result line)."""
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(line + "\n")
+
+
 class Deadline:
     """A wall-clock bound for one wait loop."""
 

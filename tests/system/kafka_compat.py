@@ -60,11 +60,14 @@ class Matrix:
         self.lock = threading.Lock()
         self.cells = {c: {s: "-" for s in SCENARIOS} for c in CLIENTS}
         self.details = []
+        self.not_applicable = []  # (client, scenario, why), printed under the matrix
 
     def set(self, client, scenario, ok, detail=""):
         with self.lock:
             if ok is None:
                 self.cells[client][scenario] = "n/a"
+                self.not_applicable.append((client, scenario, detail))
+                detail = ""
             else:
                 self.cells[client][scenario] = "pass" if ok else "FAIL"
             if detail:
@@ -83,6 +86,8 @@ class Matrix:
         for c in CLIENTS:
             lines.append(c.ljust(width) + " | " + " | ".join(
                 self.cells[c][s].ljust(w) for s, w in zip(SCENARIOS, cols)))
+        for client, scenario, why in self.not_applicable:
+            lines.append("n/a: %s / %s: %s" % (client, scenario, why))
         return "\n".join(lines)
 
 
@@ -97,6 +102,7 @@ class Suite:
         self.lock = threading.Lock()
         self.procs = set()  # live children, killed by PID on abort
         self.broker_dead = threading.Event()
+        self.stop_watch = threading.Event()  # set before the broker is stopped on purpose
         threading.Thread(target=self._watch_broker, daemon=True).start()
         node_path = os.path.join(opts.clients_dir, "node_modules")
         self.env = dict(os.environ, NODE_PATH=node_path, KAFKAJS_NO_PARTITIONER_WARNING="1")
@@ -106,8 +112,10 @@ class Suite:
     def _watch_broker(self):
         """When the broker dies, every running step is killed and no new one
         starts, so a crash costs seconds, not every step's timeout."""
-        while not self.broker_dead.is_set():
+        while not self.broker_dead.is_set() and not self.stop_watch.is_set():
             if not self.broker.alive():
+                if self.stop_watch.is_set():
+                    return  # stopped on purpose
                 log("strata-broker died: stopping every client step\n" +
                     self.broker.stderr_tail())
                 self.broker_dead.set()
@@ -185,6 +193,8 @@ class Suite:
             result = {"ok": False, "error": "timed out after %d s" % timeout_s}
         elif result is None:
             result = {"ok": False, "error": "exit %s and no result line" % rc}
+        elif rc != 0 and result.get("ok"):
+            result = {"ok": False, "error": "exit %s after a result line that said ok" % rc}
         if not result.get("ok"):
             result["error"] = "%s\n    log %s:\n    %s" % (result.get("error"), path,
                                                        self.tail(path))
@@ -233,10 +243,11 @@ class Suite:
         expected = set()
         # create-6
         if client == "kcat":
-            err = self.cli_create(topic, PARTITIONS)
+            err = self.cli_create(topic, PARTITIONS) or self.kcat_partition_count(topic, PARTITIONS)
             self.matrix.set(client, "create-6", not err, err or (
                 "kcat has no admin API: topic created with " +
-                ("the strata CLI" if self.broker.native else "confluent-kafka's admin client")))
+                ("the strata CLI" if self.broker.native else "confluent-kafka's admin client") +
+                ", %d partitions checked with kcat -L" % PARTITIONS))
         else:
             r = self.worker(client, "create_topic", {"topic": topic, "partitions": PARTITIONS}, 60)
             self.matrix.set(client, "create-6", r["ok"], "" if r["ok"] else r["error"])
@@ -244,17 +255,21 @@ class Suite:
                 err = self.cli_create(topic, PARTITIONS)  # let the other scenarios run
                 if err:
                     log("%s: fallback create failed too: %s" % (client, err))
-        # produce, then produce with idempotence
+        # produce, then produce with idempotence; each reads its records back
+        ends = {p: 0 for p in range(PARTITIONS)}  # the topic is new
         for scenario, start, idem in (("produce", 0, False),
                                       ("produce-idem", PRODUCE_COUNT, True)):
             if idem and client == "kafka-python":
-                self.matrix.set(client, scenario, None)
+                self.matrix.set(client, scenario, None,
+                                "kafka-python 2.0.2 has no idempotent producer "
+                                "(KafkaProducer has no enable_idempotence)")
                 continue
-            ok, err = self.produce(client, topic, start, PRODUCE_COUNT, idem)
+            ok, err, first_offsets = self.produce(client, topic, start, PRODUCE_COUNT, idem)
             # Counted as delivered only when the group read below finds them.
             if ok:
                 expected |= {common.key_of(i) for i in range(start, start + PRODUCE_COUNT)}
-            self.matrix.set(client, scenario, ok, err)
+                err = self.read_back(topic, start, PRODUCE_COUNT, ends, first_offsets, idem)
+            self.matrix.set(client, scenario, not err, err)
         # group-resume
         group = "compat-%s-resume-%s" % (client.replace("-", ""), self.run_id)
         err = self.group_resume(client, topic, group, expected)
@@ -265,6 +280,21 @@ class Suite:
         if not err:
             err = self.group_split(client, split_topic, split_topic)
         self.matrix.set(client, "group-split", not err, err)
+
+    def kcat_partition_count(self, topic, partitions):
+        """'' when kcat's metadata (-L) shows the topic with `partitions`
+        partitions; asks again for up to 10 s (metadata may lag a create)."""
+        deadline = common.Deadline(10)
+        while True:
+            rc, out, path = self.run("kcat-metadata-" + topic,
+                                     ["kcat", "-L", "-b", self.broker.kafka, "-t", topic], 20)
+            m = re.search(r'topic "%s" with (\d+) partitions' % re.escape(topic), out)
+            if rc == 0 and m and int(m.group(1)) == partitions:
+                return ""
+            if deadline.passed() or self.broker_dead.is_set():
+                return "kcat -L (exit %s) shows %s partitions, expected %d\n    %s" % (
+                    rc, m.group(1) if m else "no", partitions, self.tail(path))
+            time.sleep(0.5)
 
     def produce(self, client, topic, start, count, idempotent, compression=None):
         if client == "kcat":
@@ -278,11 +308,78 @@ class Suite:
                 argv += ["-z", compression]
             rc, _, path = self.run("kcat-produce-" + topic, argv, 90, lines.encode())
             if rc != 0:
-                return False, "kcat -P exited %s\n    %s" % (rc, self.tail(path))
-            return True, ""
+                return False, "kcat -P exited %s\n    %s" % (rc, self.tail(path)), None
+            return True, "", None  # kcat -P reports no offsets
         r = self.worker(client, "produce", {"topic": topic, "start": start, "count": count,
                                             "idempotent": idempotent}, 90)
-        return r["ok"], "" if r["ok"] else r["error"]
+        if not r["ok"]:
+            return False, r["error"], None
+        return True, "", {int(p): o for p, o in r.get("first_offsets", {}).items()}
+
+    def read_back(self, topic, start, count, ends, first_offsets, idempotent):
+        """'' when the records a produce step acknowledged are stored: read
+        with librdkafka from `ends` (each partition's end before the step)
+        to the high watermark, they are keys start..start+count-1, each once
+        with its value, at offsets dense from the first acknowledged one
+        (which is where the partition ended); with idempotence, strata-dump
+        shows a producer id on every batch written. Updates `ends`."""
+        problems = []
+        for p, o in sorted((first_offsets or {}).items()):
+            if o != ends.get(p, 0):
+                problems.append("partition %d: first acknowledged offset %d, but it ended at "
+                                "%d before" % (p, o, ends.get(p, 0)))
+        r = self.worker("confluent-kafka-python", "read_range",
+                        {"topic": topic, "start": ends, "timeout_s": 60}, 90)
+        if not r["ok"]:
+            return "read back: " + r["error"]
+        records = r["records"]
+        by_partition = {}
+        for p, o, _, _ in records:
+            by_partition.setdefault(p, []).append(o)
+        for p, offsets in sorted(by_partition.items()):
+            first = ends.get(p, 0)
+            if sorted(offsets) != list(range(first, first + len(offsets))):
+                problems.append("partition %d: offsets %s..%s (%d records) are not dense from %d"
+                                % (p, min(offsets), max(offsets), len(offsets), first))
+        bad = sum(1 for r_ in records if not r_[3])
+        if bad:
+            problems.append("%d values differ from what was produced" % bad)
+        err = self.check_records([[topic, p, o, k] for p, o, k, _ in records],
+                                 {common.key_of(i) for i in range(start, start + count)},
+                                 "read back")
+        if err:
+            problems.append(err)
+        if idempotent and not problems:
+            err = self.check_producer_ids(topic, ends)
+            if err:
+                problems.append(err)
+        for p, high in r["high_watermarks"].items():
+            ends[int(p)] = high
+        return "; ".join(problems)
+
+    def check_producer_ids(self, topic, ends):
+        """'' when every batch of the topic at or above `ends` carries a
+        producer id (>= 0) and epoch, as strata-dump --batches shows it."""
+        seen, without = 0, []
+        for p in sorted(ends):
+            d = os.path.join(self.broker.data_dir, "%s-%d" % (topic, p))
+            rc, out, path = self.run("dump-%s-%d" % (topic, p), [self.opts.dump, "--batches", d],
+                                     30)
+            if rc != 0:
+                return "strata-dump %s exited %s\n    %s" % (d, rc, self.tail(path))
+            for m in re.finditer(r" base_offset=(-?\d+) .*? producer_id=(-?\d+) "
+                                 r"producer_epoch=(-?\d+) ", out):
+                if int(m.group(1)) < ends[p]:
+                    continue
+                seen += 1
+                if int(m.group(2)) < 0 or int(m.group(3)) < 0:
+                    without.append("%s-%d@%s" % (topic, p, m.group(1)))
+        if not seen:
+            return "strata-dump shows no batch written by the idempotent producer"
+        if without:
+            return "%d of %d batches written with idempotence carry no producer id (e.g. %s)" % (
+                len(without), seen, without[:3])
+        return ""
 
     def group_resume(self, client, topic, group, expected):
         """Reads about half in a group and commits; a restarted member reads
@@ -295,6 +392,12 @@ class Suite:
             r = self.group_consume(client, topic, group, maximum, quiet, "resume%d" % (n + 1))
             if not r["ok"]:
                 return "phase %d: %s" % (n + 1, r["error"])
+            if r.get("timed_out"):
+                # Phase 3 reads nothing when all went well, and nothing too
+                # when it never got an assignment: only a quiet assigned
+                # member is evidence.
+                return "phase %d: the member timed out after %d records (assignment %s)" % (
+                    n + 1, len(r["records"]), r.get("assignment"))
             if r.get("bad_values"):
                 return "phase %d: %d values differ from what was produced" % (n + 1,
                                                                               r["bad_values"])
@@ -440,7 +543,7 @@ class Suite:
             wait(lambda: owned(a) and owned(b) and not (owned(a) & owned(b)) and
                  len(owned(a) | owned(b)) == parts, "A and B to split the partitions")
             result["split"] = [sorted(owned(a)), sorted(owned(b))]
-            ok, err = self.produce("kcat", topic, 0, args["n1"], False)
+            ok, err, _ = self.produce("kcat", topic, 0, args["n1"], False)
             if not ok:
                 raise TimeoutError("produce: " + err)
             wait(lambda: count() >= args["n1"], "A and B to read the first %d" % args["n1"])
@@ -449,7 +552,7 @@ class Suite:
                 raise TimeoutError("B (kcat) exited %s on SIGTERM" % b["proc"].returncode)
             wait(lambda: len(owned(a)) == parts, "A to take every partition after B left")
             result["a_after_leave"] = sorted(owned(a))
-            ok, err = self.produce("kcat", topic, args["n1"], args["n2"], False)
+            ok, err, _ = self.produce("kcat", topic, args["n1"], args["n2"], False)
             if not ok:
                 raise TimeoutError("produce: " + err)
             wait(lambda: count() >= args["n1"] + args["n2"], "A to read the second %d" % args["n2"])
@@ -471,22 +574,27 @@ class Suite:
 
     def codec_chain(self):
         """kcat (librdkafka) produces one topic per codec; the batches on disk
-        must carry that codec; kafka-python, kafkajs, the native client (and
-        kcat itself) must read every record back."""
+        must carry that codec; kcat and confluent-kafka-python (librdkafka
+        both), kafka-python, kafkajs and the native client must each read
+        every record back."""
         topics = {}
         for codec in CODECS:
             topic = "compat-z-%s-%s" % (codec, self.run_id)
             err = self.cli_create(topic, 3)
             if not err:
-                ok, err = self.produce("kcat", topic, 0, CODEC_COUNT, False, codec)
+                ok, err, _ = self.produce("kcat", topic, 0, CODEC_COUNT, False, codec)
             if not err:
                 err = self.check_stored_codec(topic, 3, codec)
-            self.matrix.set("kcat", codec, not err, err)
-            if not err:
+            if err:
+                self.matrix.set("kcat", codec, False, err)
+            else:
                 topics[codec] = topic
         expected = {common.key_of(i) for i in range(CODEC_COUNT)}
         all_topics = [topics[c] for c in CODECS if c in topics]
-        for client in ("kafka-python", "kafkajs"):
+        for codec, topic in topics.items():
+            err = self.kcat_read(topic, expected)
+            self.matrix.set("kcat", codec, not err, ("kcat -C: " + err) if err else "")
+        for client in ("confluent-kafka-python", "kafka-python", "kafkajs"):
             if not all_topics:
                 break
             r = self.worker(client, "read", {"topics": all_topics, "group": "compat-z-%s-%s" % (client, self.run_id),
@@ -521,6 +629,24 @@ class Suite:
             if not err and bad:
                 err = "%d values differ from what was produced" % bad
             self.matrix.set("native", codec, not err, err)
+
+    def kcat_read(self, topic, expected):
+        """'' when `kcat -C` reads every expected key of topic once, with its
+        value, from the beginning to the end of each partition."""
+        rc, out, path = self.run("kcat-read-" + topic,
+                                 ["kcat", "-C", "-b", self.broker.kafka, "-t", topic, "-o",
+                                  "beginning", "-e", "-f", "%t\t%p\t%o\t%k\t%s\n"], 60)
+        if rc != 0:
+            return "exited %s\n    %s" % (rc, self.tail(path))
+        records, bad = [], 0
+        for line in out.splitlines():
+            t, p, o, k, v = line.split("\t", 4)
+            records.append([t, int(p), int(o), k])
+            bad += 0 if common.check_value(k, v) else 1
+        err = self.check_records(records, expected, topic)
+        if not err and bad:
+            err = "%d values differ from what was produced" % bad
+        return err
 
     def check_stored_codec(self, topic, partitions, codec):
         """'' when every batch of the topic on disk carries `codec`: librdkafka
@@ -638,8 +764,13 @@ def main():
         rc = 1
     finally:
         if suite is not None:
+            suite.stop_watch.set()
             suite.kill_all()
-        broker.stop()
+        # A non-zero exit after SIGTERM (an unclean stop, or a sanitizer
+        # report in the ASan/UBSan build) fails the suite, cells or not.
+        broker_error = broker.stop_checked()
+        if broker_error:
+            rc = 1
         if suite is not None:
             print("\nKafka client compatibility (%s at %s, %.0f s):\n" % (
                 "strata-broker" if broker.native else "external broker", broker.kafka,
@@ -653,7 +784,11 @@ def main():
                     for v in row.values() if v in ("pass", "FAIL"))
         failed = sum(1 for row in (suite.matrix.cells.values() if suite else [])
                      for v in row.values() if v == "FAIL")
-        print("\nkafka-compat: %d passed, %d failed" % (total - failed, failed if suite else 1))
+        if broker_error:
+            print("\nBroker:\n  " + broker_error)
+        print("\nkafka-compat: %d passed, %d failed%s" % (
+            total - failed, failed if suite else 1,
+            "; strata-broker did not stop cleanly" if broker_error else ""))
         if opts.keep or rc != 0:
             print("work dir (logs, broker data): " + work)
         else:

@@ -8,6 +8,7 @@ broker the test did not start (Apache Kafka as the reference).
 """
 import ctypes
 import os
+import re
 import select
 import signal
 import subprocess
@@ -20,6 +21,10 @@ sys.path.insert(0, HERE)
 import common  # noqa: E402
 
 _PR_SET_PDEATHSIG = 1
+# First line of an AddressSanitizer, LeakSanitizer, UBSan or TSan report.
+_SANITIZER_RE = re.compile(r"^.*(ERROR: (Address|Leak|Thread|Memory)Sanitizer|"
+                           r"WARNING: ThreadSanitizer|runtime error:|SUMMARY: \w+Sanitizer).*$",
+                           re.M)
 
 
 def log(msg):
@@ -113,6 +118,38 @@ class Broker:
         log("broker pid %d exited with %s" % (self.proc.pid, self.proc.returncode))
         return self.proc.returncode
 
+    def sanitizer_report(self):
+        """The first line of a sanitizer report in the broker's stderr, or ''."""
+        try:
+            with open(os.path.join(self.work, "broker.stderr"), "rb") as f:
+                text = f.read().decode(errors="replace")
+        except OSError:
+            return ""
+        m = _SANITIZER_RE.search(text)
+        return m.group(0).strip() if m else ""
+
+    def stop_checked(self, tail_lines=40):
+        """stop(), then '' when the broker exited with status 0 and its stderr
+        holds no sanitizer report; otherwise why not, with its stderr tail.
+        In CI the broker is an ASan/UBSan build (abort_on_error): a non-zero
+        exit after SIGTERM is a sanitizer report or an unclean stop, and
+        fails the test."""
+        status = self.stop()
+        if status is None:
+            return ""
+        report = self.sanitizer_report()
+        if status == 0 and not report:
+            return ""
+        if status < 0:
+            what = "was killed by signal %d" % -status
+        else:
+            what = "exited with status %d" % status
+        if report:
+            what += "; its stderr has a sanitizer report (%s)" % report
+        return "strata-broker %s after SIGTERM; %s ends:\n    %s" % (
+            what, os.path.join(self.work, "broker.stderr"),
+            self.stderr_tail(tail_lines).rstrip("\n").replace("\n", "\n    "))
+
 
 class ExternalBroker:
     """A Kafka-protocol broker the suite did not start (--kafka-bootstrap):
@@ -131,3 +168,6 @@ class ExternalBroker:
 
     def stop(self):
         return None
+
+    def stop_checked(self):
+        return ""

@@ -53,14 +53,19 @@ def produce_records(bootstrap, topic, start, count, compression=None):
     if errors or undone:
         raise RuntimeError("%d undelivered, %d delivery errors, first: %s"
                            % (undone, len(errors), errors[:3]))
+    first_offsets = {}
+    for f in futures:
+        p, o = f.value.partition, f.value.offset
+        first_offsets[p] = min(first_offsets.get(p, o), o)
+    return first_offsets
 
 
 def produce(args):
     if args.get("idempotent"):
         return {"ok": False, "error": "kafka-python 2.0.2 has no idempotent producer"}
-    produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
-                    args.get("compression"))
-    return {"produced": args["count"]}
+    first = produce_records(args["bootstrap"], args["topic"], args["start"], args["count"],
+                            args.get("compression"))
+    return {"produced": args["count"], "first_offsets": first}
 
 
 class _Listener(ConsumerRebalanceListener):
@@ -136,6 +141,66 @@ def read(args):
         c.close(autocommit=False)
 
 
+def produce_seq(args):
+    """The ordering scenario (kafka_ordering.py): values 0..count-1 in order
+    to partition 0, batch_size args["batch"] bytes, linger 0, acks=all,
+    args["in_flight"] requests in flight, no retries (kafka-python 2.0.2 has
+    no idempotence: a retry could reorder, so an error must show, not be
+    hidden). Every result goes to args["out"] as 'value partition offset' or
+    'value ERR error'."""
+    if args.get("idempotent"):
+        return {"ok": False, "error": "kafka-python 2.0.2 has no idempotent producer"}
+    producer = KafkaProducer(bootstrap_servers=args["bootstrap"], acks="all", linger_ms=0,
+                             batch_size=args["batch"], retries=0,
+                             max_in_flight_requests_per_connection=args["in_flight"])
+    futures = []
+    try:
+        for i in range(args["count"]):
+            futures.append(producer.send(args["topic"], value=str(i).encode(), partition=0))
+        try:
+            producer.flush(timeout=max(1.0, args.get("timeout_s", 60)))
+        except Exception as e:  # a flush timeout: the undone futures say how many
+            print("flush: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+    finally:
+        producer.close(timeout=10)
+    reports, undone = [], 0
+    for i, f in enumerate(futures):
+        if not f.is_done:
+            undone += 1
+        elif f.failed():
+            reports.append("%d ERR %s" % (i, str(f.exception).replace("\n", " ")))
+        else:
+            reports.append("%d %d %d" % (i, f.value.partition, f.value.offset))
+    common.write_lines(args["out"], reports)
+    return {"reports": len(reports), "undelivered": undone}
+
+
+def read_all(args):
+    """Reads every partition of args["topic"] from offset 0 up to the end
+    offset it had when the read started (no group); writes 'partition offset
+    value' lines to args["out"]."""
+    c = KafkaConsumer(bootstrap_servers=args["bootstrap"], enable_auto_commit=False)
+    lines = []
+    try:
+        tps = [TopicPartition(args["topic"], p) for p in range(args["partitions"])]
+        c.assign(tps)
+        ends = c.end_offsets(tps)
+        for tp in tps:
+            c.seek(tp, 0)
+        deadline = common.Deadline(args.get("timeout_s", 60))
+        while any(c.position(tp) < ends[tp] for tp in tps) and not deadline.passed():
+            for tp, msgs in c.poll(timeout_ms=200, max_records=5000).items():
+                for m in msgs:
+                    lines.append("%d %d %s" % (tp.partition, m.offset, m.value.decode()))
+        complete = all(c.position(tp) >= ends[tp] for tp in tps)
+    finally:
+        c.close(autocommit=False)
+    common.write_lines(args["out"], lines)
+    return {"records": len(lines), "high_watermarks": {tp.partition: ends[tp] for tp in tps},
+            "complete": complete}
+
+
 if __name__ == "__main__":
     common.run_worker({"create_topic": create_topic, "produce": produce, "consume": consume,
-                       "split": split, "read": read})
+                       "split": split, "read": read, "produce_seq": produce_seq,
+                       "read_all": read_all})

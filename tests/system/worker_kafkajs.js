@@ -64,6 +64,7 @@ async function produceRecords (args, start, count, idempotent) {
     createPartitioner: Partitioners.DefaultPartitioner
   })
   await producer.connect()
+  const firstOffsets = {}
   try {
     const chunk = 1000
     for (let i = start; i < start + count; i += chunk) {
@@ -71,16 +72,22 @@ async function produceRecords (args, start, count, idempotent) {
       for (let j = i; j < Math.min(start + count, i + chunk); j++) {
         messages.push({ key: keyOf(j), value: valueOf(j) })
       }
-      await producer.send({ topic: args.topic, acks: -1, messages })
+      const acks = await producer.send({ topic: args.topic, acks: -1, messages })
+      for (const a of acks) {
+        const o = Number(a.baseOffset)
+        if (!(a.partition in firstOffsets) || o < firstOffsets[a.partition]) firstOffsets[a.partition] = o
+      }
     }
   } finally {
     await producer.disconnect()
   }
+  return firstOffsets
 }
 
 async function produce (args) {
-  await produceRecords(args, args.start, args.count, args.idempotent)
-  return { produced: args.count }
+  // The first acknowledged offset of each partition, for the read-back check.
+  const first = await produceRecords(args, args.start, args.count, args.idempotent)
+  return { produced: args.count, first_offsets: first }
 }
 
 // A group member that keeps what it reads; commits are explicit.

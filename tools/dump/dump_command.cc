@@ -62,12 +62,14 @@ void print_batch_line(std::FILE* out, const ScannedBatch& b) {
   const RecordBatchHeader& h = b.header;
   std::fprintf(out,
                "  batch position=%llu base_offset=%lld last_offset=%lld records=%d size_bytes=%zu "
-               "leader_epoch=%d max_timestamp=%lld codec=%s%s%s crc=%s\n",
+               "leader_epoch=%d max_timestamp=%lld producer_id=%lld producer_epoch=%d "
+               "base_sequence=%d codec=%s%s%s crc=%s\n",
                static_cast<unsigned long long>(b.position),
                static_cast<long long>(h.base_offset.value()),
                static_cast<long long>(h.last_offset().value()), h.record_count, h.size_bytes(),
                h.partition_leader_epoch, static_cast<long long>(h.max_timestamp),
-               codec_name(h),
+               static_cast<long long>(h.producer_id), static_cast<int>(h.producer_epoch),
+               static_cast<int>(h.base_sequence), codec_name(h),
                h.is_transactional() ? " transactional" : "", h.is_control() ? " control" : "",
                b.view ? "ok" : "failed");
 }

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   app.add_option("path", path, "A partition directory (every *.log in it) or one segment file")
       ->required();
   app.add_flag("--batches", options.print_batches,
-               "Print one line per batch: position, offsets, size, codec, leader epoch, CRC");
+               "Print one line per batch: position, offsets, size, leader epoch, producer id, "
+               "epoch and base sequence, codec, CRC");
   app.add_flag("--records", options.print_records,
                "Print every record (offset, timestamp, key, value, headers; binary escaped); "
                "implies --batches");

@@ -385,5 +385,24 @@ TEST_CASE("strata-dump treats an empty partition directory as clean", "[tools][d
   CHECK_THAT(run.out, Catch::Contains("total segments=0 batches=0 records=0 findings=0"));
 }
 
+TEST_CASE("strata-dump --batches shows each batch's producer id, epoch and base sequence",
+          "[tools][dump]") {
+  TempDir dir;
+  RecordBatchBuilder idempotent(RecordBatchOptions{.base_offset = Offset(0),
+                                                   .producer_id = ProducerId(4711),
+                                                   .producer_epoch = 3,
+                                                   .base_sequence = 40});
+  REQUIRE(idempotent.append(1000, as_bytes("k"), as_bytes("v")).ok());
+  Result<Buffer> batch = idempotent.build();
+  REQUIRE(batch.ok());
+  write_segment(dir / segment_name(0), {*batch, make_batch(1, 2)});
+
+  DumpRun run = run_dump(dir, {"--batches", dir.path().string()});
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("base_offset=0 last_offset=0 records=1"));
+  CHECK_THAT(run.out, Catch::Contains("producer_id=4711 producer_epoch=3 base_sequence=40 "));
+  CHECK_THAT(run.out, Catch::Contains("producer_id=-1 producer_epoch=-1 base_sequence=-1 "));
+}
+
 }  // namespace
 }  // namespace strata::dump
