@@ -126,7 +126,8 @@ java_run() {  # partitions round
 native_run() {  # partitions round
   local line
   line=$("$bench" produce --broker "$native" --topic "native-p$1-r$2" --partitions "$1" \
-    --message-bytes 1024 --count "$COUNT" --acks all --linger-ms 5 --batch-bytes 16384 --max-in-flight 5 | head -1)
+    --message-bytes 1024 --count "$COUNT" --acks all --linger-ms 5 --batch-bytes 16384 \
+    --max-in-flight 5 | head -1)
   echo "native p$1 round $2: $line" >&2
   [ "$(field records "$line")" = "$COUNT" ] || { log "native delivered $(field records "$line")"; exit 1; }
   rows+=("native $1 $2 $(field mb_per_s "$line") - - - -")
