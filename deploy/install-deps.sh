@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages (and npm packages) Strata needs that are
 # missing; does nothing when all are present.
-# Usage: deploy/install-deps.sh [build|test|kafka-clients]...
+# Usage: deploy/install-deps.sh [build|test|kafka-clients|jvm]...
 #   build          compilers, CMake and every library the broker links (default)
 #   test           build + what the tests drive Strata with: Catch2, clang-14 and
 #                  its libFuzzer runtime for the fuzz targets (includes kafka-clients)
@@ -10,6 +10,8 @@
 #                  and kafkajs 2.2.4 with pure-JS codecs (npm, pinned), installed
 #                  into $STRATA_KAFKA_CLIENTS_DIR (default ~/.cache/strata/kafka-clients),
 #                  outside the repository
+#   jvm            a JDK (javac) and Maven for tests/jvm: Apache Kafka's Java
+#                  client and tools, resolved by tests/jvm/resolve.sh (part of test)
 set -euo pipefail
 
 build_packages=(
@@ -27,6 +29,8 @@ kafka_client_packages=(
   kcat librdkafka-dev python3-confluent-kafka python3-kafka
   python3-snappy python3-lz4 python3-zstandard
 )
+# tests/jvm: javac for the Java checks, mvn for tests/jvm/resolve.sh.
+jvm_packages=(openjdk-17-jdk-headless maven)
 # Exact versions; the codecs are pure JavaScript (no node-gyp build):
 # kafkajs-snappy (snappyjs) for snappy, lz4js (LZ4 frames) and fzstd (zstd
 # decompression) wrapped by tests/system/kafkajs_codecs.js.
@@ -40,10 +44,12 @@ groups=("$@")
 for group in "${groups[@]}"; do
   case "$group" in
     build) wanted+=("${build_packages[@]}") ;;
-    test) wanted+=("${build_packages[@]}" "${test_packages[@]}" "${kafka_client_packages[@]}")
+    test) wanted+=("${build_packages[@]}" "${test_packages[@]}" "${kafka_client_packages[@]}"
+                 "${jvm_packages[@]}")
           want_npm=true ;;
     kafka-clients) wanted+=("${kafka_client_packages[@]}"); want_npm=true ;;
-    *) echo "install-deps: unknown group '$group' (expected build, test or kafka-clients)" >&2
+    jvm) wanted+=("${jvm_packages[@]}") ;;
+    *) echo "install-deps: unknown group '$group' (expected build, test, kafka-clients or jvm)" >&2
        exit 2 ;;
   esac
 done
