@@ -313,11 +313,15 @@ TEST_CASE("pipelined requests are answered in request order", "[integration][kaf
   REQUIRE(f.client.send(7, produce_one("t", 0, batch), 4));
   REQUIRE(f.client.send(4, fetch_one("t", 0, 0, 0, 0), 5));
   std::vector<std::int32_t> ids;
-  ids.push_back(f.client.read_response<FetchResponse>(11)->first);
-  ids.push_back(f.client.read_response<MetadataResponse>(1)->first);
-  ids.push_back(f.client.read_response<ApiVersionsResponse>(0)->first);
-  ids.push_back(f.client.read_response<ProduceResponse>(7)->first);
-  ids.push_back(f.client.read_response<FetchResponse>(4)->first);
+  auto id_of = [](const auto& answer) {
+    REQUIRE(answer);
+    return answer->first;
+  };
+  ids.push_back(id_of(f.client.read_response<FetchResponse>(11)));
+  ids.push_back(id_of(f.client.read_response<MetadataResponse>(1)));
+  ids.push_back(id_of(f.client.read_response<ApiVersionsResponse>(0)));
+  ids.push_back(id_of(f.client.read_response<ProduceResponse>(7)));
+  ids.push_back(id_of(f.client.read_response<FetchResponse>(4)));
   CHECK(ids == std::vector<std::int32_t>{1, 2, 3, 4, 5});
 }
 
