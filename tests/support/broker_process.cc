@@ -92,7 +92,8 @@ std::string describe(int status) {
 // Fails the test when the broker reported a sanitizer error or died of a
 // signal the test did not send (SIGTERM and SIGKILL are the only ones sent).
 void fail_on_broker_error(pid_t pid, int status) {
-  const bool sanitizer = WIFEXITED(status) && WEXITSTATUS(status) == BrokerProcess::kSanitizerExitCode;
+  const bool sanitizer =
+      WIFEXITED(status) && WEXITSTATUS(status) == BrokerProcess::kSanitizerExitCode;
   const bool crashed =
       WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM;
   if (sanitizer) fail_test(pid, describe(status) + ": a sanitizer found an error in it");
