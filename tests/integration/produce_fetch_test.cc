@@ -215,7 +215,9 @@ TEST_CASE("a client that cancels mid-stream disturbs nothing", "[integration][pr
   REQUIRE(end >= 0);
   REQUIRE(end <= 40);
   std::string expected;
-  for (std::int64_t offset = 0; offset < end; offset += 2) expected += stored(make_batch("x", 2), offset);
+  for (std::int64_t offset = 0; offset < end; offset += 2) {
+    expected += stored(make_batch("x", 2), offset);
+  }
   expected += stored(after, end);
   CHECK(fetch_bytes(*channel, "t", 0, 0, expected.size()) == expected);
 }

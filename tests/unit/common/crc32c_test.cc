@@ -52,7 +52,9 @@ TEST_CASE("crc32c matches known values around the striping thresholds on every p
   // Byte i is (131 i + 7) mod 256; the expected values come from a bitwise
   // reference CRC-32C (reflected polynomial 0x82F63B78) outside this code.
   Buffer data(3 * 8192 * 2 + 3 * 256 + 64);
-  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::byte>((i * 131 + 7) & 0xff);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    data[i] = static_cast<std::byte>((i * 131 + 7) & 0xff);
+  }
   struct Vector {
     std::size_t length;
     std::size_t start;
