@@ -124,6 +124,8 @@ TEST_CASE("strata topic commands create, list, describe, grow and delete a topic
   CliRun deleted = run_cli(with_broker(broker, {"topic", "delete", "orders"}));
   REQUIRE(deleted.exit_code == 0);
   CliRun after = run_cli(with_broker(broker, {"topic", "list"}));
+  INFO(after.err);
+  REQUIRE(after.exit_code == 0);
   CHECK_FALSE(contains(after.out, "orders"));
 }
 

@@ -1,6 +1,7 @@
 // libstrata Admin against the real broker: every call and its errors.
 
 #include "tests/integration/client_helpers.h"
+#include "tests/support/wait.h"
 
 namespace strata::testing {
 namespace {
@@ -56,13 +57,29 @@ TEST_CASE("admin creates, lists, describes, grows and deletes topics", "[integra
 }
 
 TEST_CASE("broker_info describes the answering broker", "[integration][client][admin]") {
+  const auto launched = std::chrono::steady_clock::now();
   BrokerProcess broker;
   REQUIRE(broker.start());
-  auto info = make_admin(broker)->broker_info();
+  auto admin = make_admin(broker);
+  auto info = admin->broker_info();
+  const auto since_launch = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - launched);
   REQUIRE(info.ok());
   CHECK(info->node_id == BrokerId(0));
   CHECK_FALSE(info->version.empty());
+  // The broker started after `launched` and answered before `since_launch`
+  // was taken, so its uptime cannot be longer; and it is a running clock.
   CHECK(info->uptime_ms >= 0);
+  CHECK(info->uptime_ms <= since_launch.count());
+  const std::int64_t first_uptime_ms = info->uptime_ms;
+  std::int64_t last_uptime_ms = first_uptime_ms;
+  const bool grew = wait_until([&] {
+    auto later = admin->broker_info();
+    if (later.ok()) last_uptime_ms = later->uptime_ms;
+    return last_uptime_ms > first_uptime_ms;
+  });
+  INFO("uptime_ms " << first_uptime_ms << " then " << last_uptime_ms);
+  CHECK(grew);
 }
 
 TEST_CASE("a stopped broker gives a clear error naming it, not a hang",

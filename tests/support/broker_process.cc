@@ -3,12 +3,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 extern char** environ;
@@ -24,22 +25,79 @@ std::string field(const std::string& line, const std::string& key) {
   return line.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
 }
 
-// ThreadSanitizer's exit code (TSAN_OPTIONS exitcode, 66 by default). The
-// broker never exits with it on its own (it uses 0 and 1).
-constexpr int kSanitizerExitCode = 66;
+// What each sanitizer needs so that any report ends the broker with
+// kSanitizerExitCode: ASan and LeakSanitizer exit with it instead of
+// aborting, UBSan halts on the first report and exits with it too (its
+// exitcode is its own flag, even inside an ASan build).
+struct SanitizerDefaults {
+  const char* variable;
+  const char* options;
+};
+constexpr SanitizerDefaults kSanitizerDefaults[] = {
+    {"ASAN_OPTIONS", "exitcode=66:abort_on_error=0:detect_leaks=1"},
+    {"UBSAN_OPTIONS", "exitcode=66:halt_on_error=1:print_stacktrace=1"},
+    {"TSAN_OPTIONS", "exitcode=66"},
+};
+static_assert(BrokerProcess::kSanitizerExitCode == 66, "kSanitizerDefaults spell out 66");
 
-// The broker inherits the test's stderr, so a sanitizer report in it lands
-// in the test output; but the test would still pass when the report came
-// while nobody was talking to the broker (e.g. during shutdown). Ends the
-// test process with the same code, so the test fails and the report shows.
-void fail_on_sanitizer_exit(pid_t pid, int status) {
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != kSanitizerExitCode) return;
-  std::fprintf(stderr,
-               "strata-broker (pid %d) exited with code %d: a sanitizer found an error in it "
-               "(its report is above); failing the test\n",
-               static_cast<int>(pid), kSanitizerExitCode);
-  std::fflush(stderr);
-  std::_Exit(kSanitizerExitCode);
+// The test's environment with kSanitizerDefaults in front of each sanitizer's
+// options: a flag the environment sets comes later and wins.
+std::vector<std::string> broker_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  for (const SanitizerDefaults& d : kSanitizerDefaults) {
+    const std::string prefix = std::string(d.variable) + "=";
+    bool found = false;
+    for (std::string& entry : env) {
+      if (entry.rfind(prefix, 0) != 0) continue;
+      entry = prefix + d.options + ":" + entry.substr(prefix.size());
+      found = true;
+    }
+    if (!found) env.push_back(prefix + d.options);
+  }
+  return env;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// How `status` reads in a message.
+std::string describe(int status) {
+  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  }
+  return "ended with status " + std::to_string(status);
+}
+
+// Ends the test process with a failure: the broker inherits the test's
+// stderr, so its report (sanitizer, STRATA_CHECK) is already in the test's
+// output, just above this line. Without this the test would pass whenever
+// the broker failed while nobody was talking to it (during shutdown, or in
+// the leak check at its exit).
+[[noreturn]] void fail_test(pid_t pid, const std::string& what) {
+  std::fprintf(stderr, "strata-broker (pid %d) %s (its stderr is above); failing the test\n",
+               static_cast<int>(pid), what.c_str());
+  // _Exit skips the flush at exit: what the test reported so far on stdout
+  // (Catch's failures, buffered into a pipe under CTest) must not be lost.
+  std::fflush(nullptr);
+  std::_Exit(BrokerProcess::kSanitizerExitCode);
+}
+
+// Fails the test when the broker reported a sanitizer error or died of a
+// signal the test did not send (SIGTERM and SIGKILL are the only ones sent).
+void fail_on_broker_error(pid_t pid, int status) {
+  const bool sanitizer =
+      WIFEXITED(status) && WEXITSTATUS(status) == BrokerProcess::kSanitizerExitCode;
+  const bool crashed =
+      WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM;
+  if (sanitizer) fail_test(pid, describe(status) + ": a sanitizer found an error in it");
+  if (crashed) fail_test(pid, describe(status));
 }
 
 }  // namespace
@@ -58,7 +116,18 @@ BrokerProcess::BrokerProcess(Options options) : options_(std::move(options)) {
   }
 }
 
-BrokerProcess::~BrokerProcess() { kill(); }
+BrokerProcess::~BrokerProcess() {
+  if (!running()) {
+    kill();  // only closes the pipe
+    return;
+  }
+  // A clean stop is part of every test that did not kill its broker: it runs
+  // the broker's shutdown and, under ASan, its leak check.
+  const pid_t pid = pid_;
+  const int code = stop();
+  if (code < 0) fail_test(pid, "did not exit on SIGTERM within the deadline, or died of a signal");
+  if (code != 0) fail_test(pid, "exited with code " + std::to_string(code) + " on SIGTERM");
+}
 
 bool BrokerProcess::start() {
   if (running()) return true;
@@ -71,19 +140,23 @@ bool BrokerProcess::start() {
                                    "--listen",            "127.0.0.1:0",   "--http-listen",
                                    "127.0.0.1:0",         "--kafka-listen", "127.0.0.1:0"};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, options_.binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  std::vector<char*> argv = pointers(args);
+  std::vector<std::string> env = broker_environment();
+  std::vector<char*> envp = pointers(env);
+  // fork, not posix_spawn: the child must ask for PR_SET_PDEATHSIG before it
+  // execs. Between fork and execve it only makes async-signal-safe calls.
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
+    if (dup2(fds[1], STDOUT_FILENO) < 0) _exit(127);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
   close(fds[1]);
-  if (rc != 0) {
+  if (pid < 0) {
     close(fds[0]);
-    error_ = "cannot run " + options_.binary;
+    error_ = "cannot run " + options_.binary + ": fork failed";
     return false;
   }
   pid_ = pid;
@@ -131,7 +204,7 @@ int BrokerProcess::stop(std::chrono::milliseconds timeout) {
   while (std::chrono::steady_clock::now() < deadline) {
     const pid_t done = waitpid(pid_, &status, WNOHANG);
     if (done == pid_) {
-      fail_on_sanitizer_exit(pid_, status);
+      fail_on_broker_error(pid_, status);
       pid_ = -1;
       close(stdout_fd_);
       stdout_fd_ = -1;
@@ -148,7 +221,7 @@ void BrokerProcess::kill() {
     ::kill(pid_, SIGKILL);
     int status = 0;
     // A broker that already exited on its own is reaped with its exit code.
-    if (waitpid(pid_, &status, 0) == pid_) fail_on_sanitizer_exit(pid_, status);
+    if (waitpid(pid_, &status, 0) == pid_) fail_on_broker_error(pid_, status);
     pid_ = -1;
   }
   if (stdout_fd_ >= 0) {

@@ -15,11 +15,22 @@ namespace strata::testing {
 // A real strata-broker process on ephemeral loopback ports, for integration
 // tests. start() launches the binary with --listen 127.0.0.1:0
 // --http-listen 127.0.0.1:0 --kafka-listen 127.0.0.1:0 and reads its ready line (with a deadline) to
-// learn the ports. The destructor always kills it by PID (SIGKILL) if it is
-// still running. The broker writes to the test's stderr; when it is found to
-// have exited with ThreadSanitizer's exit code (66), the test process exits
-// with that code too, so a report in the broker fails the test. One test
-// thread uses it.
+// learn the ports. One test thread uses it.
+//
+// Failing the test: the broker runs with every sanitizer's exit code set to
+// kSanitizerExitCode (ASAN_OPTIONS, UBSAN_OPTIONS, TSAN_OPTIONS; values the
+// test's environment already sets win) and writes to the test's stderr. When
+// it is found to have exited with that code, or killed by a signal nobody
+// sent, the test process prints why and exits with kSanitizerExitCode, so a
+// report in the broker (a leak at its exit included) fails the test with the
+// report in its output. The destructor stops a running broker as stop() does
+// and fails the test the same way unless it exited with 0: a test that means
+// to kill its broker calls kill().
+//
+// Lifetime: the broker gets SIGKILL when the thread that started it exits
+// (PR_SET_PDEATHSIG), so a test process that dies (a failed REQUIRE on a
+// worker thread, std::_Exit, a crash) leaves nothing running. Start it from
+// the thread that outlives it, normally the test's own.
 class BrokerProcess {
  public:
   struct Options {
@@ -33,8 +44,13 @@ class BrokerProcess {
     std::chrono::milliseconds ready_timeout{20000};
   };
 
+  // The broker's exit code for a sanitizer report (ThreadSanitizer's
+  // default). The broker itself exits with 0 or 1 only.
+  static constexpr int kSanitizerExitCode = 66;
+
   BrokerProcess();
   explicit BrokerProcess(Options options);
+  // stop(), then fails the test unless the broker exited with 0.
   ~BrokerProcess();
   BrokerProcess(const BrokerProcess&) = delete;
   BrokerProcess& operator=(const BrokerProcess&) = delete;
@@ -43,9 +59,12 @@ class BrokerProcess {
   // in error()) when it exits or stays silent past the deadline.
   bool start();
   // SIGTERM, then waits up to `timeout` for the exit; SIGKILL after that.
-  // Returns the exit status (0 for a clean stop), -1 when it had to be killed.
+  // Returns the exit status (0 for a clean stop), -1 when it had to be killed
+  // or died of a signal (or was not running).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(15));
-  // SIGKILL and reap.
+  // SIGKILL and reap, for a test that means to kill the broker (no leak check
+  // runs). It still fails the test when the broker had already exited with
+  // kSanitizerExitCode or died of another signal.
   void kill();
 
   bool running() const { return pid_ > 0; }

@@ -1,5 +1,5 @@
-// Every client call against an address where nothing listens fails quickly
-// with unavailable, naming the address. No broker needed.
+// Every client call against an address where nothing listens fails with
+// unavailable (not timed_out), naming the address. No broker needed.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -47,14 +47,15 @@ void check_names_broker(const Status& status, const std::string& address) {
   CHECK(status.message().find("broker " + address + " unreachable") != std::string::npos);
 }
 
-TEST_CASE("admin calls to an unreachable broker fail at once, naming its address",
+TEST_CASE("admin calls to an unreachable broker fail with unavailable, naming its address",
           "[client][connection]") {
+  // A refused connection is unavailable at once; a call that waited out
+  // request_timeout_ms instead would end timed_out, so the error code is the
+  // check, not the clock.
   const std::string address = closed_loopback_address();
   auto admin = Admin::create(AdminOptions{connection_to(address)}).value();
-  const auto start = std::chrono::steady_clock::now();
   check_names_broker(admin->list_topics().status(), address);
   check_names_broker(admin->create_topic("t", 1), address);
-  CHECK(std::chrono::steady_clock::now() - start < 4s);
 }
 
 TEST_CASE("send to an unreachable broker resolves its future with the address",

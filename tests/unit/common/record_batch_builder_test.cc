@@ -205,6 +205,10 @@ TEST_CASE("rewriting the base offset keeps the batch valid and moves every recor
   set_partition_leader_epoch(batch, LeaderEpoch(9));
   const std::vector<Record> records = read_back(batch);
   CHECK(records == with_offsets(varied_records(), 5000));
+  auto header = parse_batch_header(batch);
+  REQUIRE(header.ok());
+  CHECK(header->base_offset == Offset(5000));
+  CHECK(header->partition_leader_epoch == 9);
 }
 
 TEST_CASE("extreme timestamps round trip through wrapping deltas", "[common][record_batch]") {
