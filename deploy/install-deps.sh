@@ -22,8 +22,8 @@ build_packages=(
 )
 # clang-14 + libclang-rt-14-dev (libFuzzer, ASan/UBSan runtimes) build the
 # fuzz targets of deploy/test.sh's fuzz stage; llvm-14 has llvm-symbolizer for
-# readable crash stacks.
-test_packages=(catch2 clang-14 libclang-rt-14-dev llvm-14)
+# readable crash stacks. strace injects the EIO of the storage-error test.
+test_packages=(catch2 clang-14 libclang-rt-14-dev llvm-14 strace)
 # python3-snappy/lz4/zstandard: kafka-python's codecs for compressed batches.
 kafka_client_packages=(
   kcat librdkafka-dev python3-confluent-kafka python3-kafka

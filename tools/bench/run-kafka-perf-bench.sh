@@ -39,7 +39,6 @@ COUNT=${COUNT:-500000}
 ROUNDS=${ROUNDS:-1}
 PARTITIONS=${PARTITIONS:-1 8}
 peers_sh=$root/../shared/bench/peers.sh
-[ -x "$peers_sh" ] || peers_sh=/work/shared/bench/peers.sh
 
 log() { printf '[kafka-perf-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
