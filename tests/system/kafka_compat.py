@@ -10,6 +10,10 @@ PID; the broker is stopped by PID on exit, pass or fail.
 
     /usr/bin/python3 tests/system/kafka_compat.py --broker BIN --cli BIN --dump BIN
 
+With --apache-kafka the same matrix runs against Apache Kafka (the version
+pinned in tests/jvm/pom.xml, started by kafka_reference.py): CTest runs both,
+so a cell where Strata and Kafka differ fails in the same run.
+
 Run with /usr/bin/python3: Debian's confluent_kafka and kafka modules are
 visible only to it. kafkajs comes from $STRATA_KAFKA_CLIENTS_DIR/node_modules
 (default ~/.cache/strata/kafka-clients), filled by
@@ -33,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
 from strata_broker import Broker, ExternalBroker  # noqa: E402
+from kafka_reference import ReferenceBroker  # noqa: E402
 
 CLIENTS = ["kcat", "confluent-kafka-python", "kafka-python", "kafkajs", "native"]
 SCENARIOS = ["create-6", "produce", "produce-idem", "group-resume", "group-split",
@@ -715,11 +720,17 @@ def main():
                     help="run against this already running Kafka-protocol broker instead "
                     "(e.g. Apache Kafka as the reference); needs --kafka-data-dir")
     ap.add_argument("--kafka-data-dir", default="", help="that broker's log dir")
+    ap.add_argument("--apache-kafka", action="store_true",
+                    help="run the same matrix against Apache Kafka (tests/system/"
+                    "kafka_reference.py starts it) instead of strata-broker: the reference "
+                    "every Strata cell must match")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (logs, data)")
     opts = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="strata-kafka-compat.")
-    if opts.kafka_bootstrap:
+    if opts.apache_kafka:
+        broker = ReferenceBroker(work)
+    elif opts.kafka_bootstrap:
         broker = ExternalBroker(opts.kafka_bootstrap, opts.kafka_data_dir)
     else:
         broker = Broker(opts.broker, work)
@@ -753,7 +764,7 @@ def main():
                                      SCENARIOS[0], False, "driver error: %r" % exc)
         if not broker.alive():
             suite.matrix.set("native", SCENARIOS[0], False,
-                             "strata-broker died during the run (exit status %s); its stderr "
+                             "the broker died during the run (exit status %s); its log "
                              "ends:\n    %s" % (broker.proc.returncode,
                                                  broker.stderr_tail().replace("\n", "\n    ")))
         rc = 1 if suite.matrix.failed() else 0
@@ -773,7 +784,8 @@ def main():
             rc = 1
         if suite is not None:
             print("\nKafka client compatibility (%s at %s, %.0f s):\n" % (
-                "strata-broker" if broker.native else "external broker", broker.kafka,
+                "strata-broker" if broker.native else
+                "Apache Kafka" if opts.apache_kafka else "external broker", broker.kafka,
                 time.monotonic() - started))
             print(suite.matrix.render())
             if suite.matrix.details:

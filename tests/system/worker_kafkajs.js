@@ -38,19 +38,39 @@ async function waitFor (cond, deadline, what) {
   }
 }
 
+// kafkajs's own waitForLeaders retries only LEADER_NOT_AVAILABLE, but Apache
+// Kafka (KRaft) may answer Metadata with UNKNOWN_TOPIC_OR_PARTITION for a
+// moment after CreateTopics returned, while its broker catches up with the
+// controller. So the wait for leaders is done here, bounded, tolerating both.
+async function waitForLeaders (admin, topic, partitions, deadlineMs) {
+  let last = 'no metadata yet'
+  while (Date.now() < deadlineMs) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics: [topic] })
+      const parts = md.topics[0].partitions
+      if (parts.length === partitions && parts.every(p => p.leader >= 0)) return parts.length
+      last = `metadata shows ${parts.length} partitions, leaders ${parts.map(p => p.leader)}`
+    } catch (e) {
+      // kafkajs's retrier wraps the protocol error once its own retries ran out
+      const type = (e.originalError || e).type
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw e
+      last = type
+    }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`no leader for every partition of ${topic} within the deadline: ${last}`)
+}
+
 async function createTopic (args) {
   const admin = client(args).admin()
   await admin.connect()
   try {
     const created = await admin.createTopics({
       topics: [{ topic: args.topic, numPartitions: args.partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
       timeout: 10000
     })
     if (!created) return { ok: false, error: 'createTopics returned false (topic already existed)' }
-    const md = await admin.fetchTopicMetadata({ topics: [args.topic] })
-    const n = md.topics[0].partitions.length
-    if (n !== args.partitions) return { ok: false, error: `metadata shows ${n} partitions` }
+    const n = await waitForLeaders(admin, args.topic, args.partitions, Date.now() + 15000)
     return { partitions: n }
   } finally {
     await admin.disconnect()
