@@ -99,7 +99,6 @@ class KafkaBroker:
             "transaction.state.log.min.isr": "1",
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
-            "group.initial.rebalance.delay.ms": "0",
         }
         settings.update(self.config)
         path = os.path.join(self.work, "server.properties")
