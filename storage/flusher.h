@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -21,10 +22,17 @@ class PartitionLog;
 // cycle share the next one. No timer: cycles grow with load and shrink to a
 // single append when idle (docs/PERFORMANCE.md §3).
 //
+// A cycle that covers several logs syncs them in parallel, on up to
+// `sync_threads` threads (this one and helpers that sleep between cycles):
+// the disk merges concurrent flushes, so eight fdatasyncs issued together
+// cost about what one does, while one after another they cost eight
+// (measured here: 8 files x 16 KiB per cycle, 4.4 ms in parallel against
+// 33 ms in series). One log's round stays on one thread.
+//
 // Owned by the broker (or LogManager), one per data dir, and must outlive
 // every PartitionLog attached to it. start()/stop() from the owner's thread;
-// schedule() and detach() from any thread. Completion callbacks run on the
-// Flusher's thread and must be short (post to an executor).
+// schedule() and detach() from any thread. Completion callbacks run on one
+// of the Flusher's sync threads and must be short (post to an executor).
 class Flusher {
  public:
   struct Stats {
@@ -35,7 +43,11 @@ class Flusher {
   // Flusher's thread after the cycle's waiters were completed; must be short.
   using CycleObserver = std::function<void(std::chrono::nanoseconds duration, std::size_t logs)>;
 
-  explicit Flusher(std::string name = "flusher", CycleObserver observer = {});
+  static constexpr std::size_t kDefaultSyncThreads = 8;
+
+  // sync_threads >= 1: how many logs of one cycle sync at once.
+  explicit Flusher(std::string name = "flusher", CycleObserver observer = {},
+                   std::size_t sync_threads = kDefaultSyncThreads);
   // Stops the thread (see stop()).
   ~Flusher();
   Flusher(const Flusher&) = delete;
@@ -58,6 +70,11 @@ class Flusher {
 
  private:
   void run();
+  // Runs current_'s flush rounds, in parallel when there are several.
+  void run_cycle();
+  // Takes logs of the cycle by index until none is left.
+  void sync_share();
+  void helper_loop();
 
   const std::string name_;
   const CycleObserver observer_;
@@ -70,7 +87,20 @@ class Flusher {
   bool stopping_ = false;               // guarded by mu_
   Stats stats_;                         // guarded by mu_
   std::thread thread_;
-  std::thread::id thread_id_;           // guarded by mu_
+  std::vector<std::thread::id> sync_thread_ids_;  // guarded by mu_: thread_ and helpers_
+
+  // The parallel part of a cycle. current_ is written only by the Flusher's
+  // thread between cycles, so helpers read it unlocked during one; handing
+  // out tickets under cycle_mu_ orders that read after the write.
+  const std::size_t sync_threads_;
+  std::vector<std::thread> helpers_;
+  std::mutex cycle_mu_;
+  std::condition_variable cycle_start_;  // tickets handed out, or helpers stop
+  std::condition_variable cycle_end_;    // a helper finished its share
+  std::size_t tickets_ = 0;              // guarded by cycle_mu_: helpers still to join the cycle
+  std::size_t finished_ = 0;             // guarded by cycle_mu_: helpers done with this cycle
+  bool helpers_stop_ = false;            // guarded by cycle_mu_
+  std::atomic<std::size_t> next_log_{0}; // index into current_ of the next log to sync
 };
 
 }  // namespace strata::storage

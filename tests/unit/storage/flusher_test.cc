@@ -114,6 +114,52 @@ TEST_CASE("many logs with their own writers share one flusher and every append c
   for (auto& log : logs) CHECK(log->flushed_end() == Offset(kAppends));
 }
 
+TEST_CASE("the logs of one cycle sync in parallel: a log whose completion is slow holds back no "
+          "other log of its cycle",
+          "[storage][flusher]") {
+  TempDir tmp;
+  Flusher flusher("flusher", {}, 4);
+  flusher.start();
+  auto gate = open_log(tmp / "p-gate", small_log_options(), &flusher);
+  auto slow = open_log(tmp / "p-slow", small_log_options(), &flusher);
+  auto fast = open_log(tmp / "p-fast", small_log_options(), &flusher);
+
+  // Hold a cycle so that `slow` and `fast` are scheduled into the next one,
+  // `slow` first.
+  std::atomic<bool> gate_open{false}, gate_held{false};
+  Buffer first = make_batch(1, 10, 1, 1);
+  REQUIRE(gate->append(first, [&](Status) {
+                  gate_held = true;
+                  wait_until([&] { return gate_open.load(); });
+                })
+              .ok());
+  REQUIRE(wait_until([&] { return gate_held.load(); }));
+
+  std::atomic<bool> slow_release{false}, slow_running{false}, fast_done{false};
+  Buffer a = make_batch(1, 10, 2, 2);
+  REQUIRE(slow->append(a, [&](Status st) {
+                  CHECK(st.ok());
+                  slow_running = true;
+                  wait_until([&] { return slow_release.load(); });
+                })
+              .ok());
+  Buffer b = make_batch(1, 10, 3, 3);
+  REQUIRE(fast->append(b, [&](Status st) {
+                  CHECK(st.ok());
+                  fast_done = true;
+                })
+              .ok());
+  gate_open = true;
+  REQUIRE(wait_until([&] { return slow_running.load(); }));
+  // Synced one after the other, `fast` would wait for `slow`'s completion.
+  CHECK(wait_until([&] { return fast_done.load(); }));
+  slow_release = true;
+  REQUIRE(wait_until([&] { return fast_done.load(); }));
+  flusher.stop();
+  CHECK(fast->flushed_end() == Offset(1));
+  CHECK(slow->flushed_end() == Offset(1));
+}
+
 TEST_CASE("the cycle observer hears of every cycle and of the logs it synced",
           "[storage][flusher]") {
   TempDir tmp;
