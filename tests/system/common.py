@@ -69,6 +69,41 @@ def run_worker(ops):
     sys.exit(0 if result["ok"] else 1)
 
 
+def log_tail(path, n=15):
+    """The first line of a worker's log (its command) and its last n lines."""
+    try:
+        with open(path, "rb") as f:
+            lines = f.read().decode(errors="replace").splitlines()
+    except OSError:
+        return ""
+    keep = lines[:1] + (["..."] if len(lines) > n + 1 else []) + lines[1:][-n:]
+    return "\n    ".join(keep)
+
+
+def worker_result(rc, out, log_path, timeout_s):
+    """A worker's JSON result from its output (the last line that parses) and
+    its exit status rc (None: timed out). Not ok, with the log's tail in
+    "error", when it timed out, printed no result, or exited non-zero even
+    after a result line that said ok."""
+    result = None
+    for line in reversed(out.splitlines()):
+        try:
+            result = json.loads(line)
+            break
+        except ValueError:
+            continue
+    if rc is None:
+        result = {"ok": False, "error": "timed out after %d s" % timeout_s}
+    elif result is None:
+        result = {"ok": False, "error": "exit %s and no result line" % rc}
+    elif rc != 0 and result.get("ok"):
+        result = {"ok": False, "error": "exit %s after a result line that said ok" % rc}
+    if not result.get("ok"):
+        result["error"] = "%s\n    log %s:\n    %s" % (result.get("error"), log_path,
+                                                   log_tail(log_path))
+    return result
+
+
 def check_value(key, value):
     """True when a consumed record's value is the one produced for its key."""
     try:

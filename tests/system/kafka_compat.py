@@ -167,15 +167,6 @@ class Suite:
             if p.poll() is None:
                 os.kill(p.pid, signal.SIGKILL)
 
-    def tail(self, path, n=15):
-        try:
-            with open(path, "rb") as f:
-                lines = f.read().decode(errors="replace").splitlines()
-        except OSError:
-            return ""
-        keep = lines[:1] + (["..."] if len(lines) > n + 1 else []) + lines[1:][-n:]
-        return "\n    ".join(keep)
-
     def worker(self, client, op, args, timeout_s):
         """Runs one worker operation; returns its JSON result (ok false with
         the reason and the log tail on any failure)."""
@@ -187,23 +178,7 @@ class Suite:
                       "kafka-python": "worker_kafka_python.py"}[client]
             argv = [sys.executable, os.path.join(HERE, script), op, json.dumps(args)]
         rc, out, path = self.run("%s-%s" % (client, op), argv, timeout_s)
-        result = None
-        for line in reversed(out.splitlines()):
-            try:
-                result = json.loads(line)
-                break
-            except ValueError:
-                continue
-        if rc is None:
-            result = {"ok": False, "error": "timed out after %d s" % timeout_s}
-        elif result is None:
-            result = {"ok": False, "error": "exit %s and no result line" % rc}
-        elif rc != 0 and result.get("ok"):
-            result = {"ok": False, "error": "exit %s after a result line that said ok" % rc}
-        if not result.get("ok"):
-            result["error"] = "%s\n    log %s:\n    %s" % (result.get("error"), path,
-                                                       self.tail(path))
-        return result
+        return common.worker_result(rc, out, path, timeout_s)
 
     def cli(self, name, args, timeout_s=30, stdin_data=None):
         return self.run(name, [self.opts.cli, "--broker", self.broker.native] + args,
@@ -217,7 +192,7 @@ class Suite:
         rc, out, path = self.cli("cli-create-" + topic,
                                  ["topic", "create", topic, "--partitions", str(partitions)])
         if rc != 0:
-            return "strata topic create exited %s\n    %s" % (rc, self.tail(path))
+            return "strata topic create exited %s\n    %s" % (rc, common.log_tail(path))
         return ""
 
     # -- checks ------------------------------------------------------------
@@ -298,7 +273,7 @@ class Suite:
                 return ""
             if deadline.passed() or self.broker_dead.is_set():
                 return "kcat -L (exit %s) shows %s partitions, expected %d\n    %s" % (
-                    rc, m.group(1) if m else "no", partitions, self.tail(path))
+                    rc, m.group(1) if m else "no", partitions, common.log_tail(path))
             time.sleep(0.5)
 
     def produce(self, client, topic, start, count, idempotent, compression=None):
@@ -313,7 +288,7 @@ class Suite:
                 argv += ["-z", compression]
             rc, _, path = self.run("kcat-produce-" + topic, argv, 90, lines.encode())
             if rc != 0:
-                return False, "kcat -P exited %s\n    %s" % (rc, self.tail(path)), None
+                return False, "kcat -P exited %s\n    %s" % (rc, common.log_tail(path)), None
             return True, "", None  # kcat -P reports no offsets
         r = self.worker(client, "produce", {"topic": topic, "start": start, "count": count,
                                             "idempotent": idempotent}, 90)
@@ -371,7 +346,7 @@ class Suite:
             rc, out, path = self.run("dump-%s-%d" % (topic, p), [self.opts.dump, "--batches", d],
                                      30)
             if rc != 0:
-                return "strata-dump %s exited %s\n    %s" % (d, rc, self.tail(path))
+                return "strata-dump %s exited %s\n    %s" % (d, rc, common.log_tail(path))
             for m in re.finditer(r" base_offset=(-?\d+) .*? producer_id=(-?\d+) "
                                  r"producer_epoch=(-?\d+) ", out):
                 if int(m.group(1)) < ends[p]:
@@ -426,7 +401,7 @@ class Suite:
             argv += ["-c", str(maximum)]
         rc, out, path = self.run("kcat-" + name, argv, 90)
         if rc != 0:
-            return {"ok": False, "error": "kcat -G exited %s\n    %s" % (rc, self.tail(path))}
+            return {"ok": False, "error": "kcat -G exited %s\n    %s" % (rc, common.log_tail(path))}
         records, bad = [], 0
         for line in out.splitlines():
             t, p, o, k, v = line.split("\t", 4)
@@ -565,8 +540,8 @@ class Suite:
             result["ok"] = True
         except TimeoutError as e:
             result["error"] = "%s\n    A log %s:\n    %s\n    B log %s:\n    %s" % (
-                e, members.get("A", {}).get("log"), self.tail(members["A"]["log"]) if "A" in members else "",
-                members.get("B", {}).get("log"), self.tail(members["B"]["log"]) if "B" in members else "")
+                e, members.get("A", {}).get("log"), common.log_tail(members["A"]["log"]) if "A" in members else "",
+                members.get("B", {}).get("log"), common.log_tail(members["B"]["log"]) if "B" in members else "")
         finally:
             for m in members.values():
                 stop(m)
@@ -623,7 +598,7 @@ class Suite:
                                      60)
             if rc != 0:
                 self.matrix.set("native", codec, False,
-                                "strata consume exited %s\n    %s" % (rc, self.tail(path)))
+                                "strata consume exited %s\n    %s" % (rc, common.log_tail(path)))
                 continue
             recs, bad = [], 0
             for line in out.splitlines():
@@ -642,7 +617,7 @@ class Suite:
                                  ["kcat", "-C", "-b", self.broker.kafka, "-t", topic, "-o",
                                   "beginning", "-e", "-f", "%t\t%p\t%o\t%k\t%s\n"], 60)
         if rc != 0:
-            return "exited %s\n    %s" % (rc, self.tail(path))
+            return "exited %s\n    %s" % (rc, common.log_tail(path))
         records, bad = [], 0
         for line in out.splitlines():
             t, p, o, k, v = line.split("\t", 4)
@@ -663,7 +638,7 @@ class Suite:
             rc, out, path = self.run("dump-%s-%d" % (topic, p),
                                      [self.opts.dump, "--batches", d], 30)
             if rc != 0:
-                return "strata-dump %s exited %s\n    %s" % (d, rc, self.tail(path))
+                return "strata-dump %s exited %s\n    %s" % (d, rc, common.log_tail(path))
             for c in re.findall(r" codec=(\w+)", out):
                 seen[c] = seen.get(c, 0) + 1
         if set(seen) != {codec}:

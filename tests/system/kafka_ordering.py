@@ -130,33 +130,7 @@ class Runner:
             finally:
                 with self.lock:
                     self.procs.discard(proc)
-        result = None
-        for line in reversed(out.decode(errors="replace").splitlines()):
-            try:
-                result = json.loads(line)
-                break
-            except ValueError:
-                continue
-        if rc is None:
-            result = {"ok": False, "error": "timed out after %d s" % timeout_s}
-        elif result is None:
-            result = {"ok": False, "error": "exit %s and no result line" % rc}
-        elif rc != 0 and result.get("ok"):
-            result = {"ok": False, "error": "exit %s after a result line" % rc}
-        if not result.get("ok"):
-            result["error"] = "%s\n    log %s:\n    %s" % (result.get("error"), log_path,
-                                                       tail(log_path))
-        return result
-
-
-def tail(path, n=15):
-    try:
-        with open(path, "rb") as f:
-            lines = f.read().decode(errors="replace").splitlines()
-    except OSError:
-        return ""
-    keep = lines[:1] + (["..."] if len(lines) > n + 1 else []) + lines[1:][-n:]
-    return "\n    ".join(keep)
+        return common.worker_result(rc, out.decode(errors="replace"), log_path, timeout_s)
 
 
 def check(count, partitions, report_path, read_path):
