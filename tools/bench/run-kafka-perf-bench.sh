@@ -40,6 +40,8 @@ set -euo pipefail
 export LC_ALL=C
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/bench/broker-lib.sh
+. "$root/tools/bench/broker-lib.sh"
 BUILD=${BUILD:-$root/build/release}
 DATA_DIR=${DATA_DIR:-/var/tmp}
 COUNT=${COUNT:-500000}
@@ -92,21 +94,8 @@ dd_before=$(dd_bound)
 log "dd_odsync_64k: $dd_before MB/s"
 
 log "starting strata-broker"
-"$BUILD/broker/strata-broker" --data-dir "$dir/data" --listen 127.0.0.1:0 \
-  --http-listen 127.0.0.1:0 --kafka-listen 127.0.0.1:0 >"$dir/broker.out" 2>"$dir/broker.err" &
-broker_pid=$!
-for _ in $(seq 200); do
-  grep -q '^strata-broker ready' "$dir/broker.out" 2>/dev/null && break
-  sleep 0.1
-done
-ready=$(head -1 "$dir/broker.out")
-native=$(sed -n 's/^strata-broker ready.* native=\([^ ]*\).*/\1/p' <<<"$ready")
-kafka=$(sed -n 's/^strata-broker ready.* kafka=\([^ ]*\).*/\1/p' <<<"$ready")
-[ -n "$native" ] && [ -n "$kafka" ] ||
-  { log "broker not ready (ready line: '$ready')"; cat "$dir/broker.err" >&2; exit 1; }
+start_strata_broker "$BUILD/broker/strata-broker" "$dir"
 log "broker pid $broker_pid: native=$native kafka=$kafka"
-
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 # A --print-metrics value: "producer-metrics:NAME:{client-id=...} : 12.000".
 metric() { awk -v n="producer-metrics:$1:" 'index($1, n) == 1 {printf "%d", $NF; exit}' "$2"; }
 rows=()
