@@ -165,8 +165,8 @@ class PartitionLog {
   // Bytes: Buffer or std::string (instantiated for both).
   template <ReadBytes Bytes = Buffer>
   Result<Bytes> read(Offset from, std::size_t max_bytes, Offset upper = kNoUpperBound) const;
-  // The first batch whose max timestamp >= `timestamp` (its max timestamp and
-  // base offset), or nullopt when none.
+  // The first record whose timestamp >= `timestamp` (its offset and its own
+  // timestamp, as Kafka's ListOffsets answers), or nullopt when none.
   Result<std::optional<TimestampOffset>> offset_for_timestamp(std::int64_t timestamp) const;
 
   Offset log_start_offset() const { return Offset(log_start_.load(std::memory_order_acquire)); }

@@ -4,6 +4,9 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "common/record_batch_reader.h"
+#include "storage/logger.h"
+
 namespace strata::storage {
 
 namespace L = batch_layout;
@@ -275,6 +278,36 @@ Result<Bytes> Segment::read(Offset from, std::size_t max_bytes, Offset upper) co
 template Result<Buffer> Segment::read<Buffer>(Offset, std::size_t, Offset) const;
 template Result<std::string> Segment::read<std::string>(Offset, std::size_t, Offset) const;
 
+// Kafka's answer is a record, not a batch: the first record of the batch at
+// `position` whose timestamp is at least `timestamp` (from `start` on), with
+// that record's own timestamp. The batch's max timestamp is at least
+// `timestamp`, so one exists unless the records contradict the header.
+Result<TimestampOffset> Segment::first_record_at_or_after(std::uint64_t position,
+                                                          const RecordBatchHeader& header,
+                                                          std::int64_t timestamp,
+                                                          Offset start) const {
+  Buffer bytes;
+  bytes.resize(header.size_bytes());
+  STRATA_TRY(log_.read_exact_at(position, writable_bytes(bytes)));
+  auto where = [&] {
+    return log_.path().string() + ": batch at position " + std::to_string(position);
+  };
+  auto batch = RecordBatchView::validate(ByteSpan(bytes.data(), bytes.size()));
+  if (!batch.ok()) return batch.status().with_context(where());
+  std::optional<TimestampOffset> found;
+  Status walked = for_each_record(*batch, [&](const RecordView& record) {
+    if (record.offset >= start && record.timestamp >= timestamp) {
+      found = TimestampOffset{record.timestamp, record.offset};
+      return out_of_range_error("found");  // any error stops the walk; `found` says why
+    }
+    return Status();
+  });
+  if (found) return *found;
+  if (!walked.ok()) return walked.with_context(where());
+  return corruption_error(where() + ": no record reaches its max timestamp " +
+                          std::to_string(header.max_timestamp));
+}
+
 Result<std::optional<TimestampOffset>> Segment::find_timestamp(std::int64_t timestamp) const {
   if (max_timestamp() < timestamp) return std::optional<TimestampOffset>();
   Offset start = base_;
@@ -286,6 +319,13 @@ Result<std::optional<TimestampOffset>> Segment::find_timestamp(std::int64_t time
   while (pos < end) {
     STRATA_TRY_ASSIGN(RecordBatchHeader h, read_header(pos, end));
     if (h.next_offset() > start && h.max_timestamp >= timestamp) {
+      auto found = first_record_at_or_after(pos, h, timestamp, start);
+      if (found.ok()) return std::optional<TimestampOffset>(*found);
+      // The produce path checks headers and CRCs, not records: a batch whose
+      // records do not decode is answered by its base offset, which never
+      // skips a record at or after the timestamp.
+      logger()->warn("{}: a timestamp lookup answers by batch: {}", log_.path().string(),
+                     found.status().to_string());
       return std::optional<TimestampOffset>(TimestampOffset{h.max_timestamp, h.base_offset});
     }
     pos += h.size_bytes();

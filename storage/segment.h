@@ -19,7 +19,8 @@
 
 namespace strata::storage {
 
-// A batch's max timestamp and base offset, as offset_for_timestamp answers.
+// The first record at or after a timestamp: its offset and its own timestamp
+// (Kafka's ListOffsets answer), as offset_for_timestamp answers.
 struct TimestampOffset {
   std::int64_t timestamp = 0;
   Offset offset;
@@ -110,7 +111,8 @@ class Segment {
   // Bytes: Buffer or std::string (instantiated for both).
   template <ReadBytes Bytes = Buffer>
   Result<Bytes> read(Offset from, std::size_t max_bytes, Offset upper) const;
-  // The first batch whose max timestamp >= `timestamp`, if any.
+  // The first record whose timestamp >= `timestamp` (its offset and
+  // timestamp; the batch holding it is decompressed if need be), if any.
   Result<std::optional<TimestampOffset>> find_timestamp(std::int64_t timestamp) const;
 
  private:
@@ -143,6 +145,9 @@ class Segment {
   // position, scanning headers below `end`; nullopt when none.
   Result<std::optional<Located>> locate(Offset target, std::uint64_t end) const;
   Result<RecordBatchHeader> read_header(std::uint64_t position, std::uint64_t end) const;
+  Result<TimestampOffset> first_record_at_or_after(std::uint64_t position,
+                                                   const RecordBatchHeader& header,
+                                                   std::int64_t timestamp, Offset start) const;
   std::uint64_t readable_end() const;
 
   const Offset base_;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/record_batch.h"
+#include "common/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/storage/test_batches.h"
 
@@ -247,6 +248,34 @@ TEST_CASE("offset_for_timestamp finds the first batch whose max timestamp reache
   CHECK(at(1011)->timestamp == 1011);
   CHECK(at(1029)->offset == Offset(87));
   CHECK_FALSE(at(1030).has_value());
+}
+
+TEST_CASE("offset_for_timestamp answers the first record at or after the time, with its own "
+          "timestamp, inside compressed batches too (as Kafka's ListOffsets does)",
+          "[storage][partition_log][timeindex]") {
+  const Compression codec = GENERATE(Compression::none, Compression::gzip, Compression::snappy,
+                                     Compression::lz4, Compression::zstd);
+  CAPTURE(static_cast<int>(codec));
+  TempDir tmp;
+  auto log = open_log(tmp / "p-0", small_log_options());
+  // 10 batches of 10 records; record i has timestamp 10'000 + 10 * i.
+  for (int b = 0; b < 10; ++b) {
+    RecordBatchBuilder builder(RecordBatchOptions{.compression = codec});
+    for (int r = 0; r < 10; ++r) {
+      const std::string value = "value-" + std::to_string(b * 10 + r);
+      REQUIRE(builder.append(10'000 + 10 * (b * 10 + r), std::nullopt, as_bytes(value)).ok());
+    }
+    auto batch = builder.build();
+    REQUIRE(batch.ok());
+    REQUIRE(log->append(*batch).ok());
+  }
+  auto at = [&](std::int64_t ts) { return log->offset_for_timestamp(ts).value(); };
+  CHECK(at(0) == TimestampOffset{10'000, Offset(0)});           // before every record
+  CHECK(at(10'000) == TimestampOffset{10'000, Offset(0)});      // on the first
+  CHECK(at(10'500) == TimestampOffset{10'500, Offset(50)});     // a batch's first record
+  CHECK(at(10'415) == TimestampOffset{10'420, Offset(42)});     // between two records
+  CHECK(at(10'990) == TimestampOffset{10'990, Offset(99)});     // the last
+  CHECK_FALSE(at(10'991).has_value());                          // after every record
 }
 
 TEST_CASE("truncate_to removes a suffix and appends continue from the new end",
