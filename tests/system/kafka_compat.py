@@ -2,8 +2,10 @@
 """Kafka compatibility suite: real Kafka clients against a real strata-broker.
 
 Starts strata-broker (data in a temp dir, ephemeral ports read from its ready
-line), runs every scenario for kcat, confluent-kafka-python, kafka-python and
-kafkajs 2.2.4, prints a client x scenario matrix and exits non-zero when any
+line), runs every scenario for kcat, confluent-kafka-python, kafka-python,
+kafkajs 2.2.4 and the Java client (kafka-clients, pinned in tests/jvm/pom.xml;
+tests/jvm/CompatWorker.java is compiled with javac at the start), prints a
+client x scenario matrix and exits non-zero when any
 cell failed. A client that is not installed fails its whole row: nothing is
 skipped. Every client step is a child process with a time bound, stopped by
 PID; the broker is stopped by PID on exit, pass or fail.
