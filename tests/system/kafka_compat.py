@@ -56,6 +56,9 @@ KAFKAJS_VERSION = "2.2.4"
 JVM_DIR = os.path.join(os.path.dirname(HERE), "jvm")
 # offsets-for-times: records with create timestamps BASE + i * STEP, i to
 # partition i % 3, in batches of about 10 records.
+# kcat (-o s@TS) and kafkajs (admin.fetchTopicOffsetsByTimestamp) are not
+# wired up yet: their cells show '-'.
+TIME_CLIENTS = ("confluent-kafka-python", "kafka-python", "java")
 TIME_COUNT = 300
 TIME_STEP_MS = 10
 
@@ -276,7 +279,7 @@ class Suite:
         if not err:
             err = self.group_split(client, split_topic, split_topic)
         self.matrix.set(client, "group-split", not err, err)
-        if client == "java":
+        if client in TIME_CLIENTS:
             err = self.offsets_for_times(client)
             self.matrix.set(client, "offsets-for-times", not err, err)
 
@@ -311,9 +314,11 @@ class Suite:
             later = [x for x in by_partition.get(p, []) if x[1] >= target]
             want = min(later) if later else (-1, -1)
             answered += 1
+            if ts is None:  # librdkafka answers offsets only
+                want = (want[0], None)
             if (offset, ts) != want:
                 wrong.append("partition %d at %+d ms from the first record: answered offset %d "
-                             "timestamp %d, expected offset %d timestamp %d" % (
+                             "timestamp %s, expected offset %d timestamp %s" % (
                                  p, target - base, offset, ts, want[0], want[1]))
         if answered != len(targets) * 3:
             return "%d answers for %d partitions x %d targets" % (answered, 3, len(targets))
