@@ -317,7 +317,8 @@ class Suite:
             if ts is None:  # librdkafka answers offsets only
                 want = (want[0], None)
             if (offset, ts) != want:
-                wrong.append("partition %d at %+d ms from the first record: answered offset %d "
+                # Wrong offsets first: they lose or repeat records.
+                wrong.insert(0 if offset != want[0] else len(wrong),"partition %d at %+d ms from the first record: answered offset %d "
                              "timestamp %s, expected offset %d timestamp %s" % (
                                  p, target - base, offset, ts, want[0], want[1]))
         if answered != len(targets) * 3:
