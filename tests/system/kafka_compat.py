@@ -318,8 +318,9 @@ class Suite:
                 want = (want[0], None)
             if (offset, ts) != want:
                 # Wrong offsets first: they lose or repeat records.
-                wrong.insert(0 if offset != want[0] else len(wrong),"partition %d at %+d ms from the first record: answered offset %d "
-                             "timestamp %s, expected offset %d timestamp %s" % (
+                wrong.insert(0 if offset != want[0] else len(wrong),
+                             "partition %d at %+d ms from the first record: answered offset "
+                             "%d timestamp %s, expected offset %d timestamp %s" % (
                                  p, target - base, offset, ts, want[0], want[1]))
         if answered != len(targets) * 3:
             return "%d answers for %d partitions x %d targets" % (answered, 3, len(targets))
