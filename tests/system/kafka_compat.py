@@ -2,8 +2,10 @@
 """Kafka compatibility suite: real Kafka clients against a real strata-broker.
 
 Starts strata-broker (data in a temp dir, ephemeral ports read from its ready
-line), runs every scenario for kcat, confluent-kafka-python, kafka-python and
-kafkajs 2.2.4, prints a client x scenario matrix and exits non-zero when any
+line), runs every scenario for kcat, confluent-kafka-python, kafka-python,
+kafkajs 2.2.4 and the Java client (kafka-clients, pinned in tests/jvm/pom.xml;
+tests/jvm/CompatWorker.java is compiled with javac at the start), prints a
+client x scenario matrix and exits non-zero when any
 cell failed. A client that is not installed fails its whole row: nothing is
 skipped. Every client step is a child process with a time bound, stopped by
 PID; the broker is stopped by PID on exit, pass or fail.
@@ -39,9 +41,10 @@ import common  # noqa: E402
 from strata_broker import Broker, ExternalBroker  # noqa: E402
 from kafka_reference import ReferenceBroker  # noqa: E402
 
-CLIENTS = ["kcat", "confluent-kafka-python", "kafka-python", "kafkajs", "native"]
+CLIENTS = ["kcat", "confluent-kafka-python", "kafka-python", "kafkajs", "java", "native"]
+CHAINS = CLIENTS[:5]  # the clients with a chain of their own; native only reads codecs
 SCENARIOS = ["create-6", "produce", "produce-idem", "group-resume", "group-split",
-             "gzip", "snappy", "lz4", "zstd"]
+             "gzip", "snappy", "lz4", "zstd", "offsets-for-times"]
 CODECS = ["gzip", "snappy", "lz4", "zstd"]
 # Sizes: the issue's 10,000 keyed records per produce run; the split and
 # codec scenarios use fewer (they test membership and decoding, not volume).
@@ -50,6 +53,14 @@ SPLIT_N = 600
 CODEC_COUNT = 1000
 PARTITIONS = 6
 KAFKAJS_VERSION = "2.2.4"
+JVM_DIR = os.path.join(os.path.dirname(HERE), "jvm")
+# offsets-for-times: records with create timestamps BASE + i * STEP, i to
+# partition i % 3, in batches of about 10 records.
+# kcat (-o s@TS) and kafkajs (admin.fetchTopicOffsetsByTimestamp) are not
+# wired up yet: their cells show '-'.
+TIME_CLIENTS = ("confluent-kafka-python", "kafka-python", "java")
+TIME_COUNT = 300
+TIME_STEP_MS = 10
 
 
 def log(msg):
@@ -97,8 +108,9 @@ class Matrix:
 
 
 class Suite:
-    def __init__(self, opts, broker, work):
+    def __init__(self, opts, broker, work, only=None):
         self.opts, self.broker, self.work = opts, broker, work
+        self.only = only  # None: every client
         self.matrix = Matrix()
         self.step_no = 0
         # Topic and group names carry a run id: an external broker keeps
@@ -173,6 +185,13 @@ class Suite:
         args = dict(args, bootstrap=self.broker.kafka)
         if client == "kafkajs":
             argv = ["node", os.path.join(HERE, "worker_kafkajs.js"), op, json.dumps(args)]
+        elif client == "java":
+            # Short-lived JVMs on a loaded machine: the C1 compiler only and
+            # the serial collector start fastest.
+            argv = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-cp", self.opts.java_classpath, "CompatWorker", op, json.dumps(args)]
         else:
             script = {"confluent-kafka-python": "worker_confluent.py",
                       "kafka-python": "worker_kafka_python.py"}[client]
@@ -260,6 +279,55 @@ class Suite:
         if not err:
             err = self.group_split(client, split_topic, split_topic)
         self.matrix.set(client, "group-split", not err, err)
+        if client in TIME_CLIENTS:
+            err = self.offsets_for_times(client)
+            self.matrix.set(client, "offsets-for-times", not err, err)
+
+    def offsets_for_times(self, client):
+        """'' when offsetsForTimes answers, for every partition and target
+        timestamp, the first offset whose record has a timestamp at or after
+        the target, with that record's timestamp, or nothing (null) when no
+        record is that late. Targets: before every record, exactly on one,
+        between two, on the last one only one partition holds, after all."""
+        topic = "compat-%s-time-%s" % (client.replace("-", ""), self.run_id)
+        err = self.cli_create(topic, 3)
+        if err:
+            return err
+        # An hour back: inside Kafka's default retention and its bounds on
+        # create timestamps (log.message.timestamp.{before,after}.max.ms).
+        base = (int(time.time()) - 3600) * 1000
+        last = base + (TIME_COUNT - 1) * TIME_STEP_MS
+        mid = base + (TIME_COUNT // 2) * TIME_STEP_MS
+        targets = [base - 60000, base, mid, mid + TIME_STEP_MS // 2, last, last + 60000]
+        r = self.worker(client, "offsets_for_times",
+                        {"topic": topic, "partitions": 3, "count": TIME_COUNT, "base_ms": base,
+                         "step_ms": TIME_STEP_MS, "targets": [str(t) for t in targets]}, 90)
+        if not r["ok"]:
+            return r["error"]
+        by_partition = {}
+        for p, o, ts in r["produced"]:
+            by_partition.setdefault(p, []).append((o, ts))
+        if len(r["produced"]) != TIME_COUNT:
+            return "%d records acknowledged, %d sent" % (len(r["produced"]), TIME_COUNT)
+        wrong, answered = [], 0
+        for target, p, offset, ts in r["answers"]:
+            later = [x for x in by_partition.get(p, []) if x[1] >= target]
+            want = min(later) if later else (-1, -1)
+            answered += 1
+            if ts is None:  # librdkafka answers offsets only
+                want = (want[0], None)
+            if (offset, ts) != want:
+                # Wrong offsets first: they lose or repeat records.
+                wrong.insert(0 if offset != want[0] else len(wrong),
+                             "partition %d at %+d ms from the first record: answered offset "
+                             "%d timestamp %s, expected offset %d timestamp %s" % (
+                                 p, target - base, offset, ts, want[0], want[1]))
+        if answered != len(targets) * 3:
+            return "%d answers for %d partitions x %d targets" % (answered, 3, len(targets))
+        if wrong:
+            return "%d of %d offsetsForTimes answers wrong: %s" % (len(wrong), answered,
+                                                                  "; ".join(wrong[:4]))
+        return ""
 
     def kcat_partition_count(self, topic, partitions):
         """'' when kcat's metadata (-L) shows the topic with `partitions`
@@ -574,9 +642,10 @@ class Suite:
         for codec, topic in topics.items():
             err = self.kcat_read(topic, expected)
             self.matrix.set("kcat", codec, not err, ("kcat -C: " + err) if err else "")
-        for client in ("confluent-kafka-python", "kafka-python", "kafkajs"):
-            if not all_topics:
-                break
+        java_errors = self.java_codecs(expected) if self.selected("java") else {}
+        for client in ("confluent-kafka-python", "kafka-python", "kafkajs", "java"):
+            if not all_topics or not self.selected(client):
+                continue
             r = self.worker(client, "read", {"topics": all_topics, "group": "compat-z-%s-%s" % (client, self.run_id),
                                              "count": CODEC_COUNT * len(all_topics),
                                              "timeout_s": 60}, 90)
@@ -588,7 +657,13 @@ class Suite:
                 err = self.check_records(recs, expected, topic)
                 if not err and r.get("bad_values"):
                     err = "%d values differ from what was produced" % r["bad_values"]
+                if client == "java":
+                    err = "; ".join(e for e in (err and "reading kcat's " + err,
+                                                java_errors.get(codec, "")) if e)
                 self.matrix.set(client, codec, not err, err)
+        for codec in CODECS:
+            if codec not in topics and java_errors.get(codec):
+                self.matrix.set("java", codec, False, java_errors[codec])
         for codec, topic in topics.items():
             if self.broker.native is None:
                 break
@@ -609,6 +684,32 @@ class Suite:
             if not err and bad:
                 err = "%d values differ from what was produced" % bad
             self.matrix.set("native", codec, not err, err)
+
+    def selected(self, client):
+        return self.only is None or client in self.only
+
+    def java_codecs(self, expected):
+        """{codec: error or ''}: the Java client's idempotent producer (acks=all)
+        writes a topic per codec; the stored batches must carry that codec
+        and a producer id, and kcat must read every record back."""
+        errors = {}
+        for codec in CODECS:
+            topic = "compat-zjava-%s-%s" % (codec, self.run_id)
+            err = self.cli_create(topic, 3)
+            if not err:
+                r = self.worker("java", "produce", {"topic": topic, "start": 0,
+                                                    "count": CODEC_COUNT, "idempotent": True,
+                                                    "compression": codec}, 90)
+                err = "" if r["ok"] else "producing: " + r["error"]
+            if not err:
+                err = self.check_stored_codec(topic, 3, codec)
+            if not err:
+                err = self.check_producer_ids(topic, {p: 0 for p in range(3)})
+            if not err:
+                err = self.kcat_read(topic, expected)
+                err = err and "kcat -C reading what the Java client wrote: " + err
+            errors[codec] = err and "%s written by the Java client: %s" % (topic, err)
+        return errors
 
     def kcat_read(self, topic, expected):
         """'' when `kcat -C` reads every expected key of topic once, with its
@@ -642,7 +743,7 @@ class Suite:
             for c in re.findall(r" codec=(\w+)", out):
                 seen[c] = seen.get(c, 0) + 1
         if set(seen) != {codec}:
-            return "stored batches by codec: %s (librdkafka was asked for %s)" % (seen, codec)
+            return "stored batches by codec: %s (the producer was asked for %s)" % (seen, codec)
         return ""
 
 
@@ -674,7 +775,38 @@ def missing_clients(opts):
                 missing.setdefault("kafkajs", "")
                 missing["kafkajs"] += "; no %s in %s/node_modules (deploy/install-deps.sh kafka-clients)" % (
                     mod, opts.clients_dir)
+    reason = prepare_java(opts)
+    if reason:
+        missing["java"] = reason
     return missing
+
+
+def prepare_java(opts):
+    """Resolves kafka-clients (tests/jvm/resolve.sh clients, pinned in
+    tests/jvm/pom.xml) and compiles tests/jvm/CompatWorker.java into
+    opts.java_classes; sets opts.java_classpath. Returns '' or why the Java
+    row cannot run (which fails it: a JDK or jars that are missing are not
+    a pass)."""
+    for tool in ("java", "javac"):
+        if shutil.which(tool) is None:
+            return "%s not on PATH (deploy/install-deps.sh jvm)" % tool
+    proc = subprocess.run([os.path.join(JVM_DIR, "resolve.sh"), "clients"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        return "tests/jvm/resolve.sh clients exited %d%s: %s" % (
+            proc.returncode, " (Maven Central unreachable and the cache lacks kafka-clients)"
+            if proc.returncode == 3 else "", proc.stderr.strip()[-600:])
+    classpath = proc.stdout.strip()
+    os.makedirs(opts.java_classes, exist_ok=True)
+    src = os.path.join(JVM_DIR, "CompatWorker.java")
+    log("compiling %s into %s" % (src, opts.java_classes))
+    proc = subprocess.run(["javac", "-Xlint:all", "-Werror", "--release", "17",
+                           "-d", opts.java_classes, "-cp", classpath, src],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        return "javac %s failed:\n    %s" % (src, proc.stdout.strip()[-1500:])
+    opts.java_classpath = opts.java_classes + os.pathsep + classpath
+    return ""
 
 
 def main():
@@ -699,10 +831,14 @@ def main():
                     help="run the same matrix against Apache Kafka (tests/system/"
                     "kafka_reference.py starts it) instead of strata-broker: the reference "
                     "every Strata cell must match")
+    ap.add_argument("--java-classes", default="",
+                    help="where javac puts tests/jvm/CompatWorker.java (a build dir; "
+                    "default: the work dir)")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (logs, data)")
     opts = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="strata-kafka-compat.")
+    opts.java_classes = opts.java_classes or os.path.join(work, "jvm-classes")
     if opts.apache_kafka:
         broker = ReferenceBroker(work)
     elif opts.kafka_bootstrap:
@@ -714,21 +850,21 @@ def main():
     rc = 1
     try:
         broker.start()
-        suite = Suite(opts, broker, work)
-        missing = missing_clients(opts)
         only = set(opts.only.split(",")) if opts.only else None
+        suite = Suite(opts, broker, work, only)
+        missing = missing_clients(opts)
         for client, reason in missing.items():
             for s in SCENARIOS:
                 suite.matrix.set(client, s, False, "not installed: " + reason
                                  if s == SCENARIOS[0] else "")
-        chains = [c for c in CLIENTS[:4] if c not in missing and (only is None or c in only)]
-        for c in CLIENTS[:4]:
+        chains = [c for c in CHAINS if c not in missing and (only is None or c in only)]
+        for c in CHAINS:
             if c not in chains and c not in missing:
                 for s in SCENARIOS:
                     suite.matrix.set(c, s, False, "not run (--only)" if s == SCENARIOS[0] else "")
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
             futures = {pool.submit(suite.client_chain, c): c for c in chains}
-            if "kcat" not in missing and (only is None or "codecs" in only or "kcat" in only):
+            if "kcat" not in missing and (only is None or only & {"codecs", "kcat", "java"}):
                 futures[pool.submit(suite.codec_chain)] = "codecs"
             for f in concurrent.futures.as_completed(futures):
                 exc = f.exception()

@@ -281,7 +281,53 @@ def read(args):
         c.close()
 
 
+def offsets_for_times(args):
+    """The offsets-for-times scenario (kafka_compat.py): args["count"]
+    records, i to partition i % P with create timestamp base_ms + i * step_ms,
+    in batches of about 10 (idempotent, acks=all); then
+    Consumer.offsets_for_times for every partition at each target. librdkafka
+    answers offsets only: the answers' timestamps are null."""
+    topic, parts = args["topic"], args["partitions"]
+    producer = Producer({"bootstrap.servers": args["bootstrap"], "acks": "all",
+                         "enable.idempotence": True, "linger.ms": 0,
+                         "batch.num.messages": 10})
+    produced, errors = {}, []
+
+    def on_delivery(i, err, msg):
+        if err is not None:
+            errors.append(str(err))
+        else:
+            produced[i] = [msg.partition(), msg.offset(), args["base_ms"] + i * args["step_ms"]]
+
+    for i in range(args["count"]):
+        producer.produce(topic, key=common.key_of(i), value=common.value_of(i), partition=i % parts,
+                         timestamp=args["base_ms"] + i * args["step_ms"],
+                         on_delivery=lambda err, msg, i=i: on_delivery(i, err, msg))
+        producer.poll(0)
+    left = producer.flush(60)
+    if left or errors:
+        raise RuntimeError("%d undelivered, %d delivery errors, first: %s"
+                           % (left, len(errors), errors[:3]))
+    c = Consumer({"bootstrap.servers": args["bootstrap"], "group.id": "compat-offsets-for-times",
+                  "enable.auto.commit": False})
+    answers = []
+    try:
+        for target in args["targets"]:
+            ts = int(target)
+            got = c.offsets_for_times([TopicPartition(topic, p, ts) for p in range(parts)],
+                                      timeout=30)
+            for tp in got:
+                if tp.error is not None:
+                    raise RuntimeError("offsets_for_times %s [%d] at %d: %s" % (
+                        topic, tp.partition, ts, tp.error))
+                answers.append([ts, tp.partition, tp.offset, None])
+    finally:
+        c.close()
+    return {"produced": [produced[i] for i in sorted(produced)], "answers": answers}
+
+
 if __name__ == "__main__":
     common.run_worker({"create_topic": create_topic, "produce": produce, "consume": consume,
                        "split": split, "produce_seq": produce_seq, "read_all": read_all,
-                       "read_range": read_range, "read": read})
+                       "read_range": read_range, "read": read,
+                       "offsets_for_times": offsets_for_times})

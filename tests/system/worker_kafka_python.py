@@ -200,7 +200,39 @@ def read_all(args):
             "complete": complete}
 
 
+def offsets_for_times(args):
+    """The offsets-for-times scenario (kafka_compat.py): args["count"]
+    records, i to partition i % P with create timestamp base_ms + i * step_ms,
+    in batches of 1 KiB (acks=all); then KafkaConsumer.offsets_for_times for
+    every partition at each target ([target, partition, offset, timestamp],
+    offset and timestamp -1 when the client answered None)."""
+    topic, parts = args["topic"], args["partitions"]
+    producer = KafkaProducer(bootstrap_servers=args["bootstrap"], acks="all", linger_ms=0,
+                             batch_size=1024, retries=5)
+    futures = [producer.send(topic, key=common.key_of(i).encode(),
+                             value=common.value_of(i).encode(), partition=i % parts,
+                             timestamp_ms=args["base_ms"] + i * args["step_ms"])
+               for i in range(args["count"])]
+    producer.flush(timeout=60)
+    producer.close(timeout=10)
+    produced = []
+    for i, f in enumerate(futures):
+        m = f.get(timeout=1)  # raises the delivery error, if any
+        produced.append([m.partition, m.offset, args["base_ms"] + i * args["step_ms"]])
+    c = KafkaConsumer(bootstrap_servers=args["bootstrap"], enable_auto_commit=False)
+    answers = []
+    try:
+        for target in args["targets"]:
+            ts = int(target)
+            got = c.offsets_for_times({TopicPartition(topic, p): ts for p in range(parts)})
+            for tp, o in sorted(got.items()):
+                answers.append([ts, tp.partition, o.offset if o else -1, o.timestamp if o else -1])
+    finally:
+        c.close(autocommit=False)
+    return {"produced": produced, "answers": answers}
+
+
 if __name__ == "__main__":
     common.run_worker({"create_topic": create_topic, "produce": produce, "consume": consume,
                        "split": split, "read": read, "produce_seq": produce_seq,
-                       "read_all": read_all})
+                       "read_all": read_all, "offsets_for_times": offsets_for_times})
