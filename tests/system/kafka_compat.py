@@ -56,9 +56,9 @@ KAFKAJS_VERSION = "2.2.4"
 JVM_DIR = os.path.join(os.path.dirname(HERE), "jvm")
 # offsets-for-times: records with create timestamps BASE + i * STEP, i to
 # partition i % 3, in batches of about 10 records.
-# kcat (-o s@TS) and kafkajs (admin.fetchTopicOffsetsByTimestamp) are not
-# wired up yet: their cells show '-'.
-TIME_CLIENTS = ("confluent-kafka-python", "kafka-python", "java")
+# kcat cannot set create timestamps, so confluent-kafka-python writes its
+# records and kcat looks up with -o s@TS.
+TIME_CLIENTS = ("kcat", "confluent-kafka-python", "kafka-python", "kafkajs", "java")
 TIME_COUNT = 300
 TIME_STEP_MS = 10
 
@@ -299,11 +299,20 @@ class Suite:
         last = base + (TIME_COUNT - 1) * TIME_STEP_MS
         mid = base + (TIME_COUNT // 2) * TIME_STEP_MS
         targets = [base - 60000, base, mid, mid + TIME_STEP_MS // 2, last, last + 60000]
-        r = self.worker(client, "offsets_for_times",
-                        {"topic": topic, "partitions": 3, "count": TIME_COUNT, "base_ms": base,
-                         "step_ms": TIME_STEP_MS, "targets": [str(t) for t in targets]}, 90)
-        if not r["ok"]:
-            return r["error"]
+        args = {"topic": topic, "partitions": 3, "count": TIME_COUNT, "base_ms": base,
+                "step_ms": TIME_STEP_MS, "targets": [str(t) for t in targets]}
+        if client == "kcat":
+            r = self.worker("confluent-kafka-python", "offsets_for_times", dict(args, targets=[]),
+                            90)
+            if not r["ok"]:
+                return "producing with confluent-kafka-python: " + r["error"]
+            r["answers"], err = self.kcat_offsets_for_times(topic, 3, targets)
+            if err:
+                return err
+        else:
+            r = self.worker(client, "offsets_for_times", args, 90)
+            if not r["ok"]:
+                return r["error"]
         by_partition = {}
         for p, o, ts in r["produced"]:
             by_partition.setdefault(p, []).append((o, ts))
@@ -313,8 +322,10 @@ class Suite:
         for target, p, offset, ts in r["answers"]:
             later = [x for x in by_partition.get(p, []) if x[1] >= target]
             want = min(later) if later else (-1, -1)
+            if not later and client == "kafkajs":  # it answers the end offset for "none"
+                want = (max(o for o, _ in by_partition.get(p, [(-1, 0)])) + 1, -1)
             answered += 1
-            if ts is None:  # librdkafka answers offsets only
+            if ts is None:  # librdkafka and kafkajs answer offsets only
                 want = (want[0], None)
             if (offset, ts) != want:
                 # Wrong offsets first: they lose or repeat records.
@@ -328,6 +339,26 @@ class Suite:
             return "%d of %d offsetsForTimes answers wrong: %s" % (len(wrong), answered,
                                                                   "; ".join(wrong[:4]))
         return ""
+
+    def kcat_offsets_for_times(self, topic, partitions, targets):
+        """kcat's answers for the offsets-for-times check, ([target, partition,
+        offset, timestamp], ''), or ([], why not): `-o s@TS -c 1` reads the
+        first record at or after the timestamp, whose offset and timestamp
+        are the answer; nothing read means no record is that late (-1, -1)."""
+        answers = []
+        for target in targets:
+            for p in range(partitions):
+                rc, out, path = self.run(
+                    "kcat-time-%s-%d-%d" % (topic, p, target),
+                    ["kcat", "-C", "-b", self.broker.kafka, "-t", topic, "-p", str(p),
+                     "-o", "s@%d" % target, "-c", "1", "-e", "-f", "%o %T\n"], 30)
+                if rc != 0:
+                    return [], "kcat -o s@%d -p %d exited %s\n    %s" % (
+                        target, p, rc, common.log_tail(path))
+                fields = out.split()
+                offset, ts = (int(fields[0]), int(fields[1])) if fields else (-1, -1)
+                answers.append([target, p, offset, ts])
+        return answers, ""
 
     def kcat_partition_count(self, topic, partitions):
         """'' when kcat's metadata (-L) shows the topic with `partitions`

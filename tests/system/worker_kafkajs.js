@@ -67,7 +67,8 @@ async function createTopic (args) {
   try {
     const created = await admin.createTopics({
       topics: [{ topic: args.topic, numPartitions: args.partitions, replicationFactor: 1 }],
-      timeout: 10000
+      timeout: 10000,
+      waitForLeaders: false // its own wait gives up on UNKNOWN_TOPIC_OR_PARTITION: see below
     })
     if (!created) return { ok: false, error: 'createTopics returned false (topic already existed)' }
     const n = await waitForLeaders(admin, args.topic, args.partitions, Date.now() + 15000)
@@ -248,7 +249,61 @@ async function read (args) {
   return { records: m.records, bad_values: m.badValues }
 }
 
-const ops = { create_topic: createTopic, produce, consume, split, read }
+// The offsets-for-times scenario (kafka_compat.py): record i to partition
+// i % P with create timestamp base_ms + i * step_ms, sent 10 records per
+// partition at a time (idempotent, acks=all); then
+// admin.fetchTopicOffsetsByTimestamp at each target. kafkajs answers offsets
+// only, and where no record is that late it answers the partition's end
+// offset (its own second ListOffsets) instead of -1.
+async function offsetsForTimes (args) {
+  const kafka = client(args)
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner
+  })
+  const produced = []
+  await producer.connect()
+  try {
+    const chunk = 10 * args.partitions
+    for (let i = 0; i < args.count; i += chunk) {
+      const messages = []
+      for (let j = i; j < Math.min(args.count, i + chunk); j++) {
+        messages.push({
+          key: keyOf(j),
+          value: valueOf(j),
+          partition: j % args.partitions,
+          timestamp: String(args.base_ms + j * args.step_ms)
+        })
+      }
+      const acks = await producer.send({ topic: args.topic, acks: -1, messages })
+      // One batch per partition per send: its records take consecutive
+      // offsets from the batch's base offset, in the order sent.
+      const next = {}
+      for (const a of acks) next[a.partition] = Number(a.baseOffset)
+      for (const m of messages) {
+        if (!(m.partition in next)) throw new Error(`no acknowledgement for partition ${m.partition}`)
+        produced.push([m.partition, next[m.partition]++, Number(m.timestamp)])
+      }
+    }
+  } finally {
+    await producer.disconnect()
+  }
+  const admin = kafka.admin()
+  await admin.connect()
+  const answers = []
+  try {
+    for (const target of args.targets) {
+      const got = await admin.fetchTopicOffsetsByTimestamp(args.topic, Number(target))
+      for (const { partition, offset } of got) answers.push([Number(target), partition, Number(offset), null])
+    }
+  } finally {
+    await admin.disconnect()
+  }
+  return { produced, answers }
+}
+
+const ops = { create_topic: createTopic, produce, consume, split, read, offsets_for_times: offsetsForTimes }
 
 async function main () {
   const [op, json] = process.argv.slice(2)
