@@ -16,8 +16,11 @@ Result<std::vector<std::shared_ptr<Partition>>> ReplicaManager::open(
     const std::string name = tp.to_string();
     Status removed;
     if (fresh && std::filesystem::exists(logs_.data_dir() / name)) removed = logs_.remove_log(name);
-    Result<std::shared_ptr<storage::PartitionLog>> log =
-        removed.ok() ? logs_.open_log(name, options) : Result<std::shared_ptr<storage::PartitionLog>>(removed);
+    if (!removed.ok()) {
+      (void)close(out, fresh);
+      return removed;
+    }
+    auto log = logs_.open_log(name, options);
     if (!log.ok()) {
       (void)close(out, fresh);
       return log.status();

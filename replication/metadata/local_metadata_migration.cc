@@ -25,7 +25,8 @@ Result<TopicRecord> decode_legacy_topic(const std::string& name, const std::stri
     const std::string key = line.substr(0, eq);
     const std::string value = line.substr(eq + 1);
     if (key == "partitions") {
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), out.partition_count);
+      auto [p, ec] =
+          std::from_chars(value.data(), value.data() + value.size(), out.partition_count);
       if (ec != std::errc()) return corruption_error("topic " + name + ": bad partition count");
     } else if (key == "internal") {
       out.is_internal = value == "1";

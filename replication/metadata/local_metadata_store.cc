@@ -53,7 +53,9 @@ Status check_record(const TopicRecord& topic) {
   if (topic.name.empty() || topic.name.find('/') != std::string::npos) {
     return invalid_argument_error("topic '" + topic.name + "': not a storable topic name");
   }
-  if (topic.topic_id.empty()) return invalid_argument_error("topic " + topic.name + ": no topic id");
+  if (topic.topic_id.empty()) {
+    return invalid_argument_error("topic " + topic.name + ": no topic id");
+  }
   if (topic.partition_count < 1) {
     return invalid_argument_error("topic " + topic.name + ": partition count below 1");
   }
@@ -151,7 +153,8 @@ LocalMetadataStore::read_partitions_locked(const std::string& name) const {
   std::map<std::int32_t, Versioned<PartitionState>> out;
   for (const storage::KvPair& pair : pairs) {
     STRATA_TRY_ASSIGN(std::int32_t index, partition_index(pair.key, prefix.size()));
-    STRATA_TRY_ASSIGN(Versioned<PartitionState> state, decode_stored_partition(pair.value, pair.key));
+    STRATA_TRY_ASSIGN(Versioned<PartitionState> state,
+                      decode_stored_partition(pair.value, pair.key));
     out.emplace(index, std::move(state));
   }
   return out;
@@ -183,8 +186,9 @@ Result<MetadataVersion> LocalMetadataStore::create_topic(
       const auto index = static_cast<std::int32_t>(p);
       batch.put(local_keys::partition(topic.name, index),
                 envelope(version, encode_partition_state(partitions[p])));
-      changes.push_back(PartitionChange{TopicPartition{topic.name, PartitionId(index)},
-                                        Versioned<PartitionState>{partitions[p], version}, version});
+      changes.push_back(
+          PartitionChange{TopicPartition{topic.name, PartitionId(index)},
+                          Versioned<PartitionState>{partitions[p], version}, version});
     }
     batch.put(local_keys::kRevision, encode_counter(version.value()));
     STRATA_TRY(kv_.write(batch));
@@ -204,7 +208,9 @@ Result<MetadataVersion> LocalMetadataStore::update_topic(const TopicRecord& topi
     std::lock_guard lock(mu_);
     STRATA_TRY_ASSIGN(auto current, read_topic_locked(topic.name));
     if (!current) return not_found_error("topic " + topic.name + " does not exist");
-    if (current->version != expected) return conflict("topic " + topic.name, expected, current->version);
+    if (current->version != expected) {
+      return conflict("topic " + topic.name, expected, current->version);
+    }
     const TopicRecord& old = current->value;
     if (old.topic_id != topic.topic_id) {
       return invalid_argument_error("topic " + topic.name + ": the topic id cannot change");
@@ -255,7 +261,8 @@ Result<MetadataVersion> LocalMetadataStore::delete_topic(const std::string& name
     changes.push_back(TopicChange{name, std::nullopt, version});
     for (const auto& [index, state] : partitions) {
       batch.remove(local_keys::partition(name, index));
-      changes.push_back(PartitionChange{TopicPartition{name, PartitionId(index)}, std::nullopt, version});
+      changes.push_back(
+          PartitionChange{TopicPartition{name, PartitionId(index)}, std::nullopt, version});
     }
     batch.put(local_keys::kRevision, encode_counter(version.value()));
     STRATA_TRY(kv_.write(batch));
@@ -276,7 +283,9 @@ Result<MetadataVersion> LocalMetadataStore::update_partition_state(const TopicPa
     STRATA_TRY_ASSIGN(std::optional<std::string> stored, kv_.get(key));
     if (!stored) return not_found_error(partition.to_string() + ": no such partition");
     STRATA_TRY_ASSIGN(Versioned<PartitionState> current, decode_stored_partition(*stored, key));
-    if (current.version != expected) return conflict(partition.to_string(), expected, current.version);
+    if (current.version != expected) {
+      return conflict(partition.to_string(), expected, current.version);
+    }
     version = MetadataVersion(revision_.value() + 1);
     storage::KvWriteBatch batch;
     batch.put(key, envelope(version, encode_partition_state(state)));
@@ -284,7 +293,8 @@ Result<MetadataVersion> LocalMetadataStore::update_partition_state(const TopicPa
     STRATA_TRY(kv_.write(batch));
     revision_ = version;
     std::vector<Change> changes;
-    changes.push_back(PartitionChange{partition, Versioned<PartitionState>{state, version}, version});
+    changes.push_back(
+        PartitionChange{partition, Versioned<PartitionState>{state, version}, version});
     queue_changes(std::move(changes));
   }
   deliver();
