@@ -19,7 +19,13 @@ Result<std::shared_ptr<Partition>> Partition::open(TopicPartition tp,
   return std::shared_ptr<Partition>(new Partition(std::move(tp), std::move(log), pool));
 }
 
-Partition::Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log,
+std::shared_ptr<Partition> Partition::adopt(TopicPartition tp,
+                                            std::shared_ptr<storage::PartitionLog> log,
+                                            asio::thread_pool& pool) {
+  return std::shared_ptr<Partition>(new Partition(std::move(tp), std::move(log), pool));
+}
+
+Partition::Partition(TopicPartition tp, std::shared_ptr<storage::PartitionLog> log,
                      asio::thread_pool& pool)
     : tp_(std::move(tp)),
       name_(tp_.to_string()),

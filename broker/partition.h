@@ -57,6 +57,11 @@ class Partition : public std::enable_shared_from_this<Partition> {
                                                  storage::LogOptions options,
                                                  storage::Flusher* flusher,
                                                  asio::thread_pool& pool);
+  // Takes over a log opened elsewhere (storage::LogManager); the log must
+  // have no other writer.
+  static std::shared_ptr<Partition> adopt(TopicPartition tp,
+                                          std::shared_ptr<storage::PartitionLog> log,
+                                          asio::thread_pool& pool);
   Partition(const Partition&) = delete;
   Partition& operator=(const Partition&) = delete;
 
@@ -104,7 +109,7 @@ class Partition : public std::enable_shared_from_this<Partition> {
   void cancel_wait(std::uint64_t id);
 
  private:
-  Partition(TopicPartition tp, std::unique_ptr<storage::PartitionLog> log, asio::thread_pool& pool);
+  Partition(TopicPartition tp, std::shared_ptr<storage::PartitionLog> log, asio::thread_pool& pool);
   static constexpr std::chrono::milliseconds kResumeFirstDelay{50};
   static constexpr std::chrono::milliseconds kResumeMaxDelay{1000};
 
@@ -121,7 +126,7 @@ class Partition : public std::enable_shared_from_this<Partition> {
 
   const TopicPartition tp_;
   const std::string name_;
-  const std::unique_ptr<storage::PartitionLog> log_;  // written on strand_ only
+  const std::shared_ptr<storage::PartitionLog> log_;  // written on strand_ only
   const bool durable_;
   Executor strand_;
   ProducerStateTable producers_;  // strand_ only

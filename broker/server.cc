@@ -1,7 +1,6 @@
 #include "broker/server.h"
 
 #include <filesystem>
-#include <random>
 
 #include <asio/thread_pool.hpp>
 #include <grpcpp/grpcpp.h>
@@ -23,9 +22,10 @@
 #include "broker/native/produce_service.h"
 #include "broker/producer_id_allocator.h"
 #include "broker/topic_manager.h"
+#include "replication/metadata/local_metadata_store.h"
 #include "storage/data_dir_lock.h"
-#include "storage/flusher.h"
 #include "storage/kv_store.h"
+#include "storage/log_manager.h"
 
 namespace strata::broker {
 namespace {
@@ -33,14 +33,11 @@ namespace {
 // Room for the protobuf framing around the largest batch.
 constexpr int kGrpcOverheadBytes = 64 * 1024;
 
-Result<std::string> load_cluster_id(storage::KvStore& kv) {
-  STRATA_TRY_ASSIGN(std::optional<std::string> id, kv.get("cluster-id"));
+// The cluster id, made up once (a random 128-bit hex string) and kept.
+Result<std::string> load_cluster_id(replication::MetadataStore& store) {
+  STRATA_TRY_ASSIGN(std::optional<std::string> id, store.cluster_id());
   if (id) return *id;
-  std::random_device rd;
-  char text[33];
-  std::snprintf(text, sizeof(text), "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
-  STRATA_TRY(kv.put("cluster-id", text));
-  return std::string(text);
+  return store.init_cluster_id(replication::new_topic_id());
 }
 
 }  // namespace
@@ -48,10 +45,11 @@ Result<std::string> load_cluster_id(storage::KvStore& kv) {
 struct Server::Parts {
   std::unique_ptr<storage::DataDirLock> data_dir_lock;  // first taken, last released
   std::unique_ptr<storage::KvStore> kv;
-  // Before the flusher: its thread reports cycles to the probe until stopped.
+  std::unique_ptr<replication::MetadataStore> metadata;  // on kv
+  // Before the logs: the flusher's thread reports cycles to the probe until stopped.
   prometheus::Registry registry;
   std::unique_ptr<BrokerProbe> probe;
-  std::unique_ptr<storage::Flusher> flusher;
+  std::unique_ptr<storage::LogManager> logs;  // owns the group-commit Flusher
   std::unique_ptr<asio::thread_pool> pool;
   std::unique_ptr<TopicManager> topics;
   std::unique_ptr<OffsetsStore> offsets;
@@ -82,16 +80,20 @@ Status Server::start() {
   if (ec) return errno_error("create " + data_dir.string(), ec.value());
   STRATA_TRY_ASSIGN(p.data_dir_lock, storage::DataDirLock::acquire(data_dir));
   STRATA_TRY_ASSIGN(p.kv, storage::KvStore::open((data_dir / "kv").string()));
-  STRATA_TRY_ASSIGN(std::string cluster_id, load_cluster_id(*p.kv));
+  const BrokerId node_id(config_.node_id);
+  STRATA_TRY_ASSIGN(p.metadata, replication::LocalMetadataStore::open(
+                                    *p.kv, replication::LocalMetadataStoreOptions{node_id}));
+  STRATA_TRY_ASSIGN(std::string cluster_id, load_cluster_id(*p.metadata));
   p.probe = std::make_unique<BrokerProbe>(p.registry);
-  p.flusher = std::make_unique<storage::Flusher>(
-      "flusher", [probe = p.probe.get()](std::chrono::nanoseconds took, std::size_t) {
-        probe->observe_flush_cycle(std::chrono::duration<double>(took).count());
-      });
-  p.flusher->start();
+  STRATA_TRY_ASSIGN(p.logs, storage::LogManager::open(
+                                data_dir, [probe = p.probe.get()](std::chrono::nanoseconds took,
+                                                                  std::size_t) {
+                                  probe->observe_flush_cycle(
+                                      std::chrono::duration<double>(took).count());
+                                }));
   p.pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(config_.io_threads));
-  p.topics = std::make_unique<TopicManager>(data_dir, *p.kv, *p.flusher, *p.pool,
-                                            config_.topic_defaults);
+  p.topics = std::make_unique<TopicManager>(*p.metadata, *p.logs, *p.pool,
+                                            config_.topic_defaults, node_id);
   STRATA_TRY(p.topics->load());
   if (!p.topics->find_topic(std::string(kOffsetsTopic)).ok()) {
     STRATA_TRY(p.topics->create_topic(std::string(kOffsetsTopic), 1,
@@ -105,7 +107,7 @@ Status Server::start() {
   p.groups->start();
   p.topics->start_retention(std::chrono::milliseconds(config_.retention_check_interval_ms));
 
-  p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.kv);
+  p.producer_ids = std::make_unique<ProducerIdAllocator>(*p.metadata);
   p.context.reset(new native::ServiceContext{*p.topics, *p.offsets, *p.groups, *p.pool,
                                              *p.probe, *p.producer_ids, {},
                                              config_.topic_defaults.max_message_bytes, stopping_});
@@ -188,7 +190,10 @@ void Server::stop() {
     p.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }
   if (p.topics) p.topics->stop();  // closes every log on its strand
-  if (p.flusher) p.flusher->stop();
+  if (p.logs) {
+    Status closed = p.logs->close();  // and stops the Flusher
+    if (!closed.ok()) logger()->error("broker: closing logs: {}", closed.to_string());
+  }
   if (p.pool) p.pool->join();
   // After the pool: a handler that finished its call may still be returning
   // from Finish() into the server (Shutdown() saw the call done through
@@ -204,7 +209,8 @@ void Server::stop() {
   p.offsets.reset();
   p.topics.reset();
   p.pool.reset();
-  p.flusher.reset();
+  p.logs.reset();
+  p.metadata.reset();
   p.kv.reset();
   p.data_dir_lock.reset();
   logger()->info("broker: stopped");

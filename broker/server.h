@@ -10,7 +10,8 @@
 
 namespace strata::broker {
 
-// The standalone broker, wired: KvStore (metadata, offsets view), Flusher,
+// The standalone broker, wired: KvStore (the offsets view, and the
+// LocalMetadataStore on it), LogManager (the logs and their Flusher),
 // the partition pool, TopicManager, OffsetsStore, the native gRPC server
 // and the HTTP server. start() in dependency order, stop() in reverse.
 // Owned by main; start()/stop() from one thread.

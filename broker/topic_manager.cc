@@ -1,187 +1,72 @@
 #include "broker/topic_manager.h"
 
-#include <charconv>
-#include <future>
-#include <sstream>
-#include <system_error>
-
 #include "broker/logger.h"
-#include "storage/flusher.h"
-#include "storage/kv_store.h"
 
 namespace strata::broker {
-namespace {
 
-constexpr std::string_view kTopicKeyPrefix = "topics/";
-
-// The stored form of a topic: "partitions=N", "internal=0|1" and one
-// "config.<name>=<value>" line per config set on the topic.
-std::string encode_topic(const Topic& topic) {
-  std::string out = "partitions=" + std::to_string(topic.partitions.size()) + "\n";
-  out += std::string("internal=") + (topic.is_internal ? "1" : "0") + "\n";
-  for (const auto& [name, value] : topic.config.overrides()) {
-    out += "config." + name + "=" + value + "\n";
-  }
-  return out;
-}
-
-struct StoredTopic {
-  std::int32_t partitions = 0;
-  bool is_internal = false;
-  std::map<std::string, std::string> configs;
-};
-
-Result<StoredTopic> decode_topic(const std::string& name, const std::string& text) {
-  StoredTopic out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string key = line.substr(0, eq);
-    const std::string value = line.substr(eq + 1);
-    if (key == "partitions") {
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), out.partitions);
-      if (ec != std::errc()) return corruption_error("topic " + name + ": bad partition count");
-    } else if (key == "internal") {
-      out.is_internal = value == "1";
-    } else if (key.starts_with("config.")) {
-      out.configs[key.substr(7)] = value;
-    }
-  }
-  if (out.partitions < 1) return corruption_error("topic " + name + ": no partitions stored");
-  return out;
-}
-
-std::filesystem::path partition_dir(const std::filesystem::path& data_dir,
-                                    const std::string& topic, std::int32_t partition) {
-  return data_dir / (topic + "-" + std::to_string(partition));
-}
-
-// Closes `partitions` on their strands and waits. Never call on the pool.
-Status close_all(const std::vector<std::shared_ptr<Partition>>& partitions, bool remove_files) {
-  std::vector<std::future<Status>> results;
-  for (const auto& p : partitions) {
-    auto promise = std::make_shared<std::promise<Status>>();
-    results.push_back(promise->get_future());
-    p->close(remove_files, [promise](Status st) { promise->set_value(std::move(st)); });
-  }
-  Status first;
-  for (auto& f : results) {
-    Status st = f.get();
-    if (!st.ok() && first.ok()) first = st;
-  }
-  return first;
-}
-
-}  // namespace
-
-TopicManager::TopicManager(std::filesystem::path data_dir, storage::KvStore& kv,
-                           storage::Flusher& flusher, asio::thread_pool& pool,
-                           TopicDefaults defaults)
-    : data_dir_(std::move(data_dir)), kv_(kv), flusher_(flusher), pool_(pool),
-      defaults_(defaults) {}
+TopicManager::TopicManager(replication::MetadataStore& store, storage::LogManager& logs,
+                           asio::thread_pool& pool, TopicDefaults defaults, BrokerId local_broker)
+    : pool_(pool), table_(store, defaults, local_broker), replicas_(logs, pool) {}
 
 TopicManager::~TopicManager() { stop(); }
 
 Status TopicManager::load() {
-  STRATA_TRY_ASSIGN(std::vector<storage::KvPair> stored, kv_.scan_prefix(kTopicKeyPrefix));
-  for (const storage::KvPair& pair : stored) {
-    const std::string name = pair.key.substr(kTopicKeyPrefix.size());
-    STRATA_TRY_ASSIGN(StoredTopic st, decode_topic(name, pair.value));
-    STRATA_TRY_ASSIGN(TopicConfig config, TopicConfig::make(st.configs, defaults_));
-    auto topic = std::make_shared<Topic>();
-    topic->name = name;
-    topic->config = config;
-    topic->is_internal = st.is_internal;
-    STRATA_TRY_ASSIGN(topic->partitions, open_partitions(name, config, 0, st.partitions, false));
-    logger()->info("topic {}: loaded partitions={}", name, st.partitions);
-    std::lock_guard lock(mu_);
-    topics_[name] = std::move(topic);
+  STRATA_TRY(table_.load());
+  // Standalone: every partition of every topic is open on this broker.
+  for (const TopicTable::Entry& entry : table_.list()) {
+    const std::string& name = entry.record.name;
+    STRATA_TRY_ASSIGN(auto partitions,
+                      replicas_.open(name, entry.config.log_options(), 0,
+                                     entry.record.partition_count, false));
+    logger()->info("topic {}: loaded partitions={}", name, entry.record.partition_count);
+    publish(entry, std::move(partitions));
   }
   return Status::ok_status();
 }
 
-Result<std::vector<std::shared_ptr<Partition>>> TopicManager::open_partitions(
-    const std::string& topic, const TopicConfig& config, std::int32_t from, std::int32_t to,
-    bool fresh) {
-  std::vector<std::shared_ptr<Partition>> out;
-  for (std::int32_t p = from; p < to; ++p) {
-    const std::filesystem::path dir = partition_dir(data_dir_, topic, p);
-    if (fresh) {
-      // Left over by a crash in the middle of a delete: a new topic starts empty.
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-      if (ec) return errno_error("remove " + dir.string(), ec.value());
-    }
-    auto opened = Partition::open(TopicPartition{topic, PartitionId(p)}, dir,
-                                  config.log_options(), &flusher_, pool_);
-    if (!opened.ok()) {
-      (void)close_all(out, fresh);
-      return opened.status();
-    }
-    out.push_back(std::move(opened).value());
-  }
-  return out;
-}
-
-Status TopicManager::store_topic(const Topic& topic) {
-  return kv_.put(std::string(kTopicKeyPrefix) + topic.name, encode_topic(topic));
+void TopicManager::publish(const TopicTable::Entry& entry,
+                           std::vector<std::shared_ptr<Partition>> partitions) {
+  auto topic = std::make_shared<Topic>();
+  topic->name = entry.record.name;
+  topic->topic_id = entry.record.topic_id;
+  topic->config = entry.config;
+  topic->is_internal = entry.record.is_internal;
+  topic->partitions = std::move(partitions);
+  std::lock_guard lock(mu_);
+  topics_[topic->name] = std::move(topic);
 }
 
 Status TopicManager::create_topic(const std::string& name, std::int32_t partitions,
                                   std::map<std::string, std::string> configs, bool internal) {
-  if (!internal) STRATA_TRY(validate_topic_name(name));
-  if (partitions < 1 || partitions > kMaxPartitionsPerTopic) {
-    return invalid_argument_error("topic " + name + ": partition count " +
-                                  std::to_string(partitions) + " is outside [1, " +
-                                  std::to_string(kMaxPartitionsPerTopic) + "]");
-  }
-  STRATA_TRY_ASSIGN(TopicConfig config, TopicConfig::make(std::move(configs), defaults_));
-  {
-    std::lock_guard lock(mu_);
-    if (topics_.contains(name)) return already_exists_error("topic " + name + " already exists");
-  }
-  auto topic = std::make_shared<Topic>();
-  topic->name = name;
-  topic->config = config;
-  topic->is_internal = internal;
+  STRATA_TRY_ASSIGN(TopicConfig config,
+                    table_.check_new(name, partitions, std::move(configs), internal));
   // Logs first, then the metadata: a crash in between leaves directories
   // that the next create of this name removes.
-  STRATA_TRY_ASSIGN(topic->partitions, open_partitions(name, config, 0, partitions, true));
-  Status stored = store_topic(*topic);
-  if (!stored.ok()) {
-    (void)close_all(topic->partitions, true);
-    return stored;
+  STRATA_TRY_ASSIGN(auto opened, replicas_.open(name, config.log_options(), 0, partitions, true));
+  auto created = table_.create(name, partitions, config, internal);
+  if (!created.ok()) {
+    (void)replicas_.close(opened, true);
+    return created.status();
   }
-  {
-    std::lock_guard lock(mu_);
-    topics_[name] = topic;
-  }
+  publish(*created, std::move(opened));
   logger()->info("topic {}: created partitions={} configs={}", name, partitions,
                  config.overrides().size());
   return Status::ok_status();
 }
 
 Status TopicManager::delete_topic(const std::string& name) {
-  std::shared_ptr<const Topic> topic;
-  {
-    std::lock_guard lock(mu_);
-    auto it = topics_.find(name);
-    if (it == topics_.end()) return not_found_error("topic " + name + " does not exist");
-    if (it->second->is_internal) {
-      return invalid_argument_error("topic " + name + " is internal and cannot be deleted");
-    }
-    topic = it->second;
+  STRATA_TRY_ASSIGN(std::shared_ptr<const Topic> topic, find_topic(name));
+  if (topic->is_internal) {
+    return invalid_argument_error("topic " + name + " is internal and cannot be deleted");
   }
   // Metadata first: after a crash the topic is gone and its directories are
   // cleaned up by the next create of the same name.
-  STRATA_TRY(kv_.remove(std::string(kTopicKeyPrefix) + name));
+  STRATA_TRY(table_.remove(name));
   {
     std::lock_guard lock(mu_);
     topics_.erase(name);
   }
-  Status closed = close_all(topic->partitions, true);
+  Status closed = replicas_.close(topic->partitions, true);
   logger()->info("topic {}: deleted partitions={}", name, topic->partitions.size());
   return closed;
 }
@@ -195,18 +80,16 @@ Status TopicManager::add_partitions(const std::string& name, std::int32_t total_
                                   std::to_string(count) + ", " +
                                   std::to_string(kMaxPartitionsPerTopic) + "]");
   }
-  auto topic = std::make_shared<Topic>(*current);
-  STRATA_TRY_ASSIGN(auto added, open_partitions(name, topic->config, count, total_partitions, true));
-  topic->partitions.insert(topic->partitions.end(), added.begin(), added.end());
-  Status stored = store_topic(*topic);
-  if (!stored.ok()) {
-    (void)close_all(added, true);
-    return stored;
+  STRATA_TRY_ASSIGN(auto added, replicas_.open(name, current->config.log_options(), count,
+                                               total_partitions, true));
+  auto grown = table_.grow(name, total_partitions);
+  if (!grown.ok()) {
+    (void)replicas_.close(added, true);
+    return grown.status();
   }
-  {
-    std::lock_guard lock(mu_);
-    topics_[name] = topic;
-  }
+  std::vector<std::shared_ptr<Partition>> partitions = current->partitions;
+  partitions.insert(partitions.end(), added.begin(), added.end());
+  publish(*grown, std::move(partitions));
   logger()->info("topic {}: added partitions from={} to={}", name, count, total_partitions);
   return Status::ok_status();
 }
@@ -267,7 +150,7 @@ void TopicManager::stop() {
     topics_.clear();
   }
   admin_pool_.join();
-  Status st = close_all(all, false);
+  Status st = replicas_.close(all, false);
   if (!st.ok()) logger()->error("closing partitions: {}", st.to_string());
 }
 

@@ -13,13 +13,14 @@
 #include <asio/thread_pool.hpp>
 
 #include "broker/partition.h"
+#include "broker/replica_manager.h"
 #include "broker/topic_config.h"
+#include "broker/topic_table.h"
 #include "common/result.h"
 #include "common/status.h"
 
 namespace strata::storage {
-class Flusher;
-class KvStore;
+class LogManager;
 }  // namespace strata::storage
 
 namespace strata::broker {
@@ -27,6 +28,7 @@ namespace strata::broker {
 // One topic: an immutable snapshot. AddPartitions publishes a new one.
 struct Topic {
   std::string name;
+  std::string topic_id;  // Kafka's topic id, 32 hex digits
   TopicConfig config;
   bool is_internal = false;
   std::vector<std::shared_ptr<Partition>> partitions;  // by partition number
@@ -35,9 +37,11 @@ struct Topic {
   Result<std::shared_ptr<Partition>> find_partition(std::int32_t index) const;
 };
 
-// Owns every topic and partition of this standalone node: the topic table,
-// its metadata in the KvStore (keys "topics/<name>") and the partition logs
-// under data_dir/<topic>-<partition>/.
+// Every topic of this standalone node with its open partitions: joins the
+// TopicTable (what exists, kept in the metadata store) and the
+// ReplicaManager (the partitions open here, logs under
+// <data-dir>/<topic>-<partition>/) and publishes the pair as immutable
+// Topic snapshots.
 //
 // Threads: find_topic() and list_topics() from any thread (a short lock, no
 // I/O). The mutating calls (create, delete, add partitions) block on disk
@@ -45,8 +49,10 @@ struct Topic {
 // load() and stop() from the owner (the broker's Server) only.
 class TopicManager {
  public:
-  TopicManager(std::filesystem::path data_dir, storage::KvStore& kv, storage::Flusher& flusher,
-               asio::thread_pool& pool, TopicDefaults defaults);
+  // Everything borrowed must outlive this. `local_broker` is this broker's
+  // node id: the replica and leader of the partitions it creates.
+  TopicManager(replication::MetadataStore& store, storage::LogManager& logs,
+               asio::thread_pool& pool, TopicDefaults defaults, BrokerId local_broker);
   ~TopicManager();
   TopicManager(const TopicManager&) = delete;
   TopicManager& operator=(const TopicManager&) = delete;
@@ -74,22 +80,15 @@ class TopicManager {
   // Every topic, ordered by name.
   std::vector<std::shared_ptr<const Topic>> list_topics() const;
   asio::thread_pool::executor_type admin_executor() { return admin_pool_.get_executor(); }
-  const TopicDefaults& defaults() const { return defaults_; }
-  const std::filesystem::path& data_dir() const { return data_dir_; }
+  const TopicDefaults& defaults() const { return table_.defaults(); }
 
  private:
-  Result<std::vector<std::shared_ptr<Partition>>> open_partitions(const std::string& topic,
-                                                                  const TopicConfig& config,
-                                                                  std::int32_t from,
-                                                                  std::int32_t to, bool fresh);
-  Status store_topic(const Topic& topic);
+  void publish(const TopicTable::Entry& entry, std::vector<std::shared_ptr<Partition>> partitions);
   void arm_retention_timer();
 
-  const std::filesystem::path data_dir_;
-  storage::KvStore& kv_;
-  storage::Flusher& flusher_;
   asio::thread_pool& pool_;
-  const TopicDefaults defaults_;
+  TopicTable table_;
+  ReplicaManager replicas_;
   asio::thread_pool admin_pool_{1};
 
   mutable std::mutex mu_;

@@ -13,7 +13,8 @@ constexpr const char* kDeletedSuffix = ".deleted";
 
 }  // namespace
 
-Result<std::unique_ptr<LogManager>> LogManager::open(const std::filesystem::path& data_dir) {
+Result<std::unique_ptr<LogManager>> LogManager::open(const std::filesystem::path& data_dir,
+                                                     Flusher::CycleObserver observer) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return io_error("create " + data_dir.string() + ": " + ec.message());
@@ -24,7 +25,7 @@ Result<std::unique_ptr<LogManager>> LogManager::open(const std::filesystem::path
     }
   }
   if (ec) return io_error("list " + data_dir.string() + ": " + ec.message());
-  std::unique_ptr<LogManager> manager(new LogManager(data_dir));
+  std::unique_ptr<LogManager> manager(new LogManager(data_dir, std::move(observer)));
   manager->flusher_.start();
   return manager;
 }

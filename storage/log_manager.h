@@ -21,8 +21,10 @@ namespace strata::storage {
 class LogManager {
  public:
   // Creates `data_dir` when missing, deletes leftovers of interrupted
-  // removals, and starts the Flusher. Opens no log.
-  static Result<std::unique_ptr<LogManager>> open(const std::filesystem::path& data_dir);
+  // removals, and starts the Flusher (which reports each cycle to
+  // `observer`, when given). Opens no log.
+  static Result<std::unique_ptr<LogManager>> open(const std::filesystem::path& data_dir,
+                                                  Flusher::CycleObserver observer = {});
   // close()s (errors are logged).
   ~LogManager();
   LogManager(const LogManager&) = delete;
@@ -48,7 +50,8 @@ class LogManager {
   const std::filesystem::path& data_dir() const { return data_dir_; }
 
  private:
-  explicit LogManager(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
+  LogManager(std::filesystem::path data_dir, Flusher::CycleObserver observer)
+      : data_dir_(std::move(data_dir)), flusher_("flusher", std::move(observer)) {}
   static Status check_name(const std::string& name);
 
   const std::filesystem::path data_dir_;

@@ -24,11 +24,15 @@ void CoordinatorHarness::open() {
   auto kv = storage::KvStore::open((dir_ / "kv").string());
   REQUIRE(kv.ok());
   kv_ = std::move(kv).value();
-  flusher_ = std::make_unique<storage::Flusher>("test-flusher");
-  flusher_->start();
+  auto metadata = replication::LocalMetadataStore::open(*kv_);
+  REQUIRE(metadata.ok());
+  metadata_ = std::move(metadata).value();
+  auto logs = storage::LogManager::open(dir_.path());
+  REQUIRE(logs.ok());
+  logs_ = std::move(logs).value();
   pool_ = std::make_unique<asio::thread_pool>(2);
-  topics_ = std::make_unique<broker::TopicManager>(dir_.path(), *kv_, *flusher_, *pool_,
-                                                   broker::TopicDefaults{});
+  topics_ = std::make_unique<broker::TopicManager>(*metadata_, *logs_, *pool_,
+                                                   broker::TopicDefaults{}, BrokerId(0));
   REQUIRE(topics_->load().ok());
   const std::string name(broker::kOffsetsTopic);
   if (!topics_->find_topic(name).ok()) {
@@ -49,13 +53,17 @@ void CoordinatorHarness::open() {
 void CoordinatorHarness::close() {
   if (coordinator_) coordinator_->stop();
   if (topics_) topics_->stop();
-  if (flusher_) flusher_->stop();
+  if (logs_) {
+    Status closed = logs_->close();
+    CHECK(closed.ok());
+  }
   if (pool_) pool_->join();
   coordinator_.reset();
   offsets_.reset();
   topics_.reset();
   pool_.reset();
-  flusher_.reset();
+  logs_.reset();
+  metadata_.reset();
   kv_.reset();
 }
 

@@ -12,8 +12,9 @@
 #include "broker/group/group_coordinator.h"
 #include "broker/group/offsets_store.h"
 #include "broker/topic_manager.h"
-#include "storage/flusher.h"
+#include "replication/metadata/local_metadata_store.h"
 #include "storage/kv_store.h"
+#include "storage/log_manager.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
@@ -41,7 +42,8 @@ class CoordinatorHarness {
   TempDir dir_;
   broker::GroupCoordinatorOptions options_;
   std::unique_ptr<storage::KvStore> kv_;
-  std::unique_ptr<storage::Flusher> flusher_;
+  std::unique_ptr<replication::LocalMetadataStore> metadata_;
+  std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<asio::thread_pool> pool_;
   std::unique_ptr<broker::TopicManager> topics_;
   std::unique_ptr<broker::OffsetsStore> offsets_;
