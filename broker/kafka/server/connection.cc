@@ -205,11 +205,9 @@ void Connection::flush() {
   bool popped = false;
   while (!slots_.empty() && slots_.front().ready && !close_after_flush_) {
     Slot& slot = slots_.front();
-    if (slot.reply.close) {
-      close_after_flush_ = true;
-    } else if (!slot.reply.no_response) {
-      append(outbound_, slot.reply.frame);
-    }
+    // A closing answer may still carry a frame (a SASL error): sent, then the close.
+    if (!slot.reply.no_response) append(outbound_, slot.reply.frame);
+    if (slot.reply.close) close_after_flush_ = true;
     slots_.pop_front();
     ++first_seq_;
     popped = true;
