@@ -242,7 +242,7 @@ TEST_CASE("before authentication only ApiVersions and SASL are served; the rest 
     REQUIRE(scram_v1(ok, scram, 2).error_code == 0);
     auto md = ok.call<MetadataResponse>(1, MetadataRequest{});
     REQUIRE(md);
-    CHECK(md->topics.empty());
+    for (const auto& topic : md->topics) CHECK(topic.name != "t");
   }
   SECTION("Metadata after a handshake, before the tokens") {
     KafkaClient c;
