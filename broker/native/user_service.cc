@@ -28,7 +28,7 @@ Result<std::vector<security::ScramCredential>> make_records(const Secret& passwo
 grpc::ServerUnaryReactor* UserService::CreateUser(grpc::CallbackServerContext* call,
                                                   const v1::CreateUserRequest* request,
                                                   v1::CreateUserResponse* response) {
-  return run_unary(call, ctx_, "CreateUser", ctx_.pool, [this, request, response] {
+  return run_unary(call, ctx_, "CreateUser", ctx_.pool.get_executor(), [this, request, response] {
     const Secret password(request->password());
     Status st = security::validate_user_name(request->name());
     if (st.ok() && password.empty()) st = invalid_argument_error("password is empty");
@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* UserService::CreateUser(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* UserService::DeleteUser(grpc::CallbackServerContext* call,
                                                   const v1::DeleteUserRequest* request,
                                                   v1::DeleteUserResponse* response) {
-  return run_unary(call, ctx_, "DeleteUser", ctx_.pool, [this, request, response] {
+  return run_unary(call, ctx_, "DeleteUser", ctx_.pool.get_executor(), [this, request, response] {
     const Status st = credentials_.remove_user(request->name());
     if (!st.ok()) {
       *response->mutable_error() = to_proto_error(st, ErrorSubject::user);
@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* UserService::DeleteUser(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* UserService::ListUsers(grpc::CallbackServerContext* call,
                                                  const v1::ListUsersRequest* /*request*/,
                                                  v1::ListUsersResponse* response) {
-  return run_unary(call, ctx_, "ListUsers", ctx_.pool, [this, response] {
+  return run_unary(call, ctx_, "ListUsers", ctx_.pool.get_executor(), [this, response] {
     auto users = credentials_.list_users();
     if (!users.ok()) {
       *response->mutable_error() = to_proto_error(users.status());

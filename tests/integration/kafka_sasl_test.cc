@@ -43,6 +43,8 @@ struct SaslBroker {
 
 // One client side of a SCRAM exchange.
 struct ScramClient {
+  ScramClient(ScramMechanism m, std::string u, std::string p)
+      : mechanism(m), user(std::move(u)), password(std::move(p)) {}
   ScramMechanism mechanism;
   std::string user;
   std::string password;
