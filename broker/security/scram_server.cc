@@ -65,7 +65,7 @@ SaslStep ScramServer::on_client_final(std::string_view token) {
   const ClientFinalMessage& fin = *final_message;
   if (fin.channel_binding != first_.gs2_header) return fail("scram: c= differs from the gs2 header");
   // CVE-2024-56128: the nonce must be the one this exchange issued.
-  if (fin.nonce != nonce_ && fin.nonce != nonce_ + first_.nonce) {
+  if (fin.nonce != nonce_ && fin.nonce != first_.nonce + nonce_) {
     return fail("scram: nonce differs from the server-first nonce");
   }
   const ScramCredential& cred = credential_.credential;
