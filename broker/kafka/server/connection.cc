@@ -226,7 +226,7 @@ void Connection::flush() {
     is_writing_ = true;
     write_some();
   } else if (!is_writing_ && close_after_flush_) {
-    close();
+    close_when_written();
   }
   if (popped) resume_reading();
 }

@@ -88,6 +88,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void start_sasl_step(Secret token, std::optional<strata::kafka::RequestHeader> header);
   void on_sasl_step(std::uint64_t seq, const std::optional<strata::kafka::RequestHeader>& header,
                     const security::SaslStep& step);
+  // close(), or close after the linger (see should_linger_before_close_).
+  void close_when_written();
   bool is_authenticating() const { return sasl_ != nullptr && !sasl_->is_complete(); }
 
   asio::ip::tcp::socket socket_;
@@ -100,6 +102,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   RequestSequencer sequencer_;
   std::unique_ptr<SaslAuthenticator> sasl_;  // null on a PLAINTEXT listener
   bool is_sasl_step_running_ = false;        // reading pauses meanwhile
+  // After a SASL error answer the close waits options.sasl_failure_delay:
+  // a client that reads the answer and the end of stream in one go
+  // (kafka-python) drops the answer.
+  bool should_linger_before_close_ = false;
+  bool is_lingering_ = false;
   asio::steady_timer sasl_failure_delay_;
   Clock::time_point opened_;
 

@@ -38,6 +38,7 @@ bool Connection::handle_unauthenticated(const RequestHeader& header, const Buffe
     const std::uint64_t seq = push_slot(0);
     const Reply reply = sasl_->handshake(header, std::get<SaslHandshakeRequest>(*body));
     if (reply.close) {
+      should_linger_before_close_ = true;
       logger()->debug("kafka: closing connection {}: SaslHandshake refused mechanism {}",
                       peer_host_, std::get<SaslHandshakeRequest>(*body).mechanism);
     }
@@ -46,12 +47,21 @@ bool Connection::handle_unauthenticated(const RequestHeader& header, const Buffe
   }
   if (sasl_->state() != SaslAuthenticator::State::authenticate) {
     const std::uint64_t seq = push_slot(0);
+    should_linger_before_close_ = true;
     on_reply(seq, SaslAuthenticator::illegal_state(header));
     return false;
   }
   const Buffer& token = std::get<SaslAuthenticateRequest>(*body).auth_bytes;
   start_sasl_step(Secret(std::string(as_string_view(token))), header);
   return false;
+}
+
+void Connection::close_when_written() {
+  if (is_lingering_ || closed_) return;
+  if (!should_linger_before_close_) return close();
+  is_lingering_ = true;
+  sasl_failure_delay_.expires_after(options_.sasl_failure_delay);
+  sasl_failure_delay_.async_wait([self = shared_from_this()](std::error_code) { self->close(); });
 }
 
 void Connection::start_sasl_step(Secret token, std::optional<RequestHeader> header) {
@@ -82,6 +92,7 @@ void Connection::on_sasl_step(std::uint64_t seq, const std::optional<RequestHead
     return resume_reading();
   }
   // Reading stays paused: the connection closes once the answer is out.
+  should_linger_before_close_ = header.has_value();
   logger()->info("kafka: {} authentication failed mechanism={}", peer_host_,
                  sasl_->mechanism_name());
   logger()->debug("kafka: {} authentication failure: {}", peer_host_, step.reason);
