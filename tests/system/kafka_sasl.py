@@ -32,7 +32,7 @@ from strata_broker import Broker, log  # noqa: E402
 USER = "alice"
 PASSWORD = "c0rrect-h0rse-Battery-staple"
 MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"]
-CLIENTS = ["kcat", "confluent-kafka-python", "kafka-python", "kafkajs"]
+CLIENTS = ["kcat", "confluent-kafka-python", "kafka-python", "kafkajs", "java"]
 GENERIC_FAILURE = "Authentication failed: invalid credentials"
 STEP_TIMEOUT_S = 120
 
@@ -138,8 +138,38 @@ def with_kafkajs(env, broker, mechanism, topic, group, count, user=USER, passwor
     return result.get("ok", False), result.get("error") or "read %s/%d" % (result.get("received"), count)
 
 
+def with_java(env, broker, mechanism, topic, group, count, user=USER, password=PASSWORD):
+    """tests/jvm/SaslWorker.java; the password through the environment."""
+    if env.java_classpath is None:
+        return False, env.java_error
+    rc, out, err = env.run(["java", "-cp", env.java_classpath, "SaslWorker", broker.kafka,
+                            mechanism, user, topic, group, str(count)],
+                           env=dict(env.env, STRATA_TEST_PASSWORD=password))
+    line = (out.strip().splitlines() or ["no output: " + err.strip()[-300:]])[-1]
+    return rc == 0 and line.startswith("ok"), line
+
+
+def prepare_java(env, classes):
+    """Resolves kafka-clients and compiles SaslWorker.java into `classes`."""
+    env.java_classpath, env.java_error = None, ""
+    jvm = os.path.join(HERE, "..", "jvm")
+    rc, out, err = env.run([os.path.join(jvm, "resolve.sh"), "clients"])
+    if rc != 0:
+        env.java_error = "tests/jvm/resolve.sh clients failed (exit %d): %s" % (rc, err[-200:])
+        return
+    clients = out.strip().splitlines()[-1]
+    os.makedirs(classes, exist_ok=True)
+    rc, _, err = env.run(["javac", "-Xlint:all", "-Werror", "--release", "17", "-cp", clients,
+                          "-d", classes, os.path.join(jvm, "SaslWorker.java")])
+    if rc != 0:
+        env.java_error = "javac failed: " + err[-300:]
+        return
+    env.java_classpath = classes + os.pathsep + clients
+
+
 RUNNERS = {"kcat": with_kcat, "confluent-kafka-python": with_confluent,
-           "kafka-python": with_kafka_python, "kafkajs": with_kafkajs}
+           "kafka-python": with_kafka_python, "kafkajs": with_kafkajs,
+           "java": with_java}
 
 
 def create_topic(env, broker, topic):
@@ -255,6 +285,10 @@ def check_failures(env, broker, matrix):
                                   password=password, expect_failure=True)
         matrix.add("kafkajs", scenario + " SCRAM-SHA-256",
                    not ok and GENERIC_FAILURE in detail, detail)
+        ok, detail = with_java(env, broker, "SCRAM-SHA-512", "neg", "g-neg", 1, user=user,
+                               password=password)
+        matrix.add("java", scenario + " SCRAM-SHA-512",
+                   not ok and "SaslAuthenticationException: " + GENERIC_FAILURE in detail, detail)
     # No authentication at all: ApiVersions is answered, Metadata closes.
     error = fail_kcat(env, broker, "PLAIN", USER, PASSWORD, protocol="plaintext")
     matrix.add("kcat", "no-sasl (PLAINTEXT client)", not error.startswith("rc=0"), error)
@@ -309,12 +343,15 @@ def main():
     ap.add_argument("--broker", required=True)
     ap.add_argument("--cli", required=True)
     ap.add_argument("--count", type=int, default=200)
+    ap.add_argument("--java-classes", default=None,
+                    help="where javac puts SaslWorker (default: the work dir)")
     ap.add_argument("--clients-dir", default=os.environ.get(
         "STRATA_KAFKA_CLIENTS_DIR", os.path.expanduser("~/.cache/strata/kafka-clients")))
     opts = ap.parse_args()
     matrix = Matrix()
     with tempfile.TemporaryDirectory(prefix="strata-sasl-") as work:
         env = Env(opts, work)
+        prepare_java(env, opts.java_classes or os.path.join(work, "jvm-classes"))
         broker = Broker(opts.broker, os.path.join(work, "main"),
                         ["--kafka-security-protocol", "SASL_PLAINTEXT",
                          "--kafka-sasl-mechanisms", ",".join(MECHANISMS),
