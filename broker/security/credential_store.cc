@@ -14,7 +14,9 @@ constexpr std::size_t kMaxUserNameBytes = 255;
 std::string user_key(std::string_view user) { return std::string(kUserPrefix) + std::string(user); }
 
 void put_u32(std::string& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
+  }
 }
 
 void put_bytes(std::string& out, std::string_view b) {
@@ -29,7 +31,7 @@ struct Cursor {
   std::uint32_t u32() {
     if (in.size() < 4) return fail(), 0;
     std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(in[static_cast<std::size_t>(i)]);
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
     in.remove_prefix(4);
     return v;
   }
@@ -60,7 +62,9 @@ class KvCredentialStore final : public CredentialStore {
 
   Status put_user(std::string_view user, const std::vector<ScramCredential>& records) override {
     STRATA_TRY(validate_user_name(user));
-    if (records.empty()) return invalid_argument_error("user " + std::string(user) + ": no records");
+    if (records.empty()) {
+      return invalid_argument_error("user " + std::string(user) + ": no records");
+    }
     return kv_.put(user_key(user), encode_credentials(records));
   }
 

@@ -30,7 +30,9 @@ SaslStep PlainServer::step(std::string_view client_token) {
   if (looked_up.ok() && !looked_up->is_real) {
     looked_up = look_up_credential(context_, user, ScramMechanism::sha512);
   }
-  if (!looked_up.ok()) return failure("plain: credential lookup: " + looked_up.status().to_string());
+  if (!looked_up.ok()) {
+    return failure("plain: credential lookup: " + looked_up.status().to_string());
+  }
   const ScramCredential& cred = looked_up->credential;
   const Secret salted(
       salted_password(cred.mechanism, password.reveal(), cred.salt, cred.iterations));

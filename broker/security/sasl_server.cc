@@ -35,7 +35,9 @@ Result<std::vector<SaslMechanism>> parse_sasl_mechanisms(std::string_view list) 
     const auto m = sasl_mechanism_from_name(name);
     if (!m) return invalid_argument_error("unknown SASL mechanism '" + std::string(name) + "'");
     for (const SaslMechanism seen : out) {
-      if (seen == *m) return invalid_argument_error("SASL mechanism " + std::string(name) + " repeated");
+      if (seen == *m) {
+        return invalid_argument_error("SASL mechanism " + std::string(name) + " repeated");
+      }
     }
     out.push_back(*m);
     start = comma + 1;

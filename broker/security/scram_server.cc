@@ -63,7 +63,9 @@ SaslStep ScramServer::on_client_final(std::string_view token) {
   auto final_message = parse_client_final(token);
   if (!final_message.ok()) return fail(final_message.status().message());
   const ClientFinalMessage& fin = *final_message;
-  if (fin.channel_binding != first_.gs2_header) return fail("scram: c= differs from the gs2 header");
+  if (fin.channel_binding != first_.gs2_header) {
+    return fail("scram: c= differs from the gs2 header");
+  }
   // CVE-2024-56128: the nonce must be the one this exchange issued.
   if (fin.nonce != nonce_ && fin.nonce != first_.nonce + nonce_) {
     return fail("scram: nonce differs from the server-first nonce");

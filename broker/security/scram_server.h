@@ -10,7 +10,8 @@
 // the stored iterations within 4096-16384, c= equal to the gs2 header, the
 // final nonce equal to the server-first one (or the client's nonce followed
 // by it, which librdkafka < 2.6.1 sends: it prefixes the server-first nonce
-// with its own once more, #4895; the proof still covers the message as sent), the proof compared in constant time.
+// with its own once more, #4895; the proof still covers the message as
+// sent), the proof compared in constant time.
 // Unknown users get a fake salt (credential_lookup.h) and fail at the proof,
 // like a wrong password. See sasl_server.h for threads.
 

@@ -73,7 +73,9 @@ struct ScramClient {
     const std::string client_key = broker::security::scram_hmac(mechanism, salted, "Client Key");
     std::string proof = broker::security::scram_hmac(
         mechanism, broker::security::scram_hash(mechanism, client_key), auth_message);
-    for (std::size_t i = 0; i < proof.size(); ++i) proof[i] = static_cast<char>(proof[i] ^ client_key[i]);
+    for (std::size_t i = 0; i < proof.size(); ++i) {
+      proof[i] = static_cast<char>(proof[i] ^ client_key[i]);
+    }
     return without_proof + ",p=" + base64_encode(proof);
   }
   std::string expected_server_final() const {

@@ -18,7 +18,9 @@ void response_fields(Io& io, std::int16_t, M& m) {
 }  // namespace
 
 void read(Reader& in, std::int16_t v, SaslHandshakeRequest& m) { request_fields(in, v, m); }
-void write(Writer& out, std::int16_t v, const SaslHandshakeRequest& m) { request_fields(out, v, m); }
+void write(Writer& out, std::int16_t v, const SaslHandshakeRequest& m) {
+  request_fields(out, v, m);
+}
 void read(Reader& in, std::int16_t v, SaslHandshakeResponse& m) { response_fields(in, v, m); }
 void write(Writer& out, std::int16_t v, const SaslHandshakeResponse& m) {
   response_fields(out, v, m);

@@ -70,7 +70,8 @@ void Connection::close() {
 }
 
 bool Connection::may_read() const {
-  return !closed_ && !close_after_flush_ && !is_sasl_step_running_ && slots_.size() < options_.max_queued_requests &&
+  return !closed_ && !close_after_flush_ && !is_sasl_step_running_ &&
+         slots_.size() < options_.max_queued_requests &&
          outbound_.size() + (writing_.size() - written_) < options_.max_outbound_bytes &&
          (request_bytes_in_flight_ == 0 ||
           request_bytes_in_flight_ < static_cast<std::size_t>(options_.max_request_bytes));

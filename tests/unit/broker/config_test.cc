@@ -139,7 +139,8 @@ TEST_CASE("the Kafka listener's security settings default to PLAINTEXT and SCRAM
   const Parsed help = parse({"--help"});
   CHECK(help.out.find("--kafka-security-protocol TEXT:{PLAINTEXT,SASL_PLAINTEXT}=PLAINTEXT") !=
         std::string::npos);
-  CHECK(help.out.find("--kafka-sasl-mechanisms TEXT=SCRAM-SHA-256,SCRAM-SHA-512") != std::string::npos);
+  CHECK(help.out.find("--kafka-sasl-mechanisms TEXT=SCRAM-SHA-256,SCRAM-SHA-512") !=
+        std::string::npos);
 }
 
 TEST_CASE("PLAIN on SASL_PLAINTEXT is refused at start unless the insecure setting says so",
