@@ -133,7 +133,9 @@ TEST_CASE("SCRAM accepts the final nonce librdkafka 2.0.2 sends (client nonce + 
       "n=bob,r=CN,r=CNSN,s=" + base64_encode("salt-bytes") + ",i=4096," + without_proof;
   std::string proof = scram_hmac(ScramMechanism::sha256,
                                  scram_hash(ScramMechanism::sha256, client_key), am);
-  for (std::size_t i = 0; i < proof.size(); ++i) proof[i] = static_cast<char>(proof[i] ^ client_key[i]);
+  for (std::size_t i = 0; i < proof.size(); ++i) {
+    proof[i] = static_cast<char>(proof[i] ^ client_key[i]);
+  }
   CHECK(server.step(without_proof + ",p=" + base64_encode(proof)).outcome ==
         SaslStep::Outcome::success);
 }
