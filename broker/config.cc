@@ -1,8 +1,11 @@
 #include "broker/config.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+
+#include "broker/security/sasl_server.h"
 
 namespace strata::broker {
 
@@ -42,6 +45,22 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
   app.add_option("--kafka-network-threads", c.kafka_network_threads,
                  "Threads that read and write Kafka sockets (connections are spread over them)")
       ->check(CLI::Range(1, 64));
+  app.add_option("--kafka-security-protocol", c.kafka_security_protocol,
+                 "Kafka listener security: PLAINTEXT (no authentication) or SASL_PLAINTEXT "
+                 "(SASL first; users from 'strata user create')")
+      ->check(CLI::IsMember({"PLAINTEXT", "SASL_PLAINTEXT"}));
+  app.add_option("--kafka-sasl-mechanisms", c.kafka_sasl_mechanisms,
+                 "SASL mechanisms of the Kafka listener, comma-separated: SCRAM-SHA-256, "
+                 "SCRAM-SHA-512, PLAIN");
+  app.add_flag("--kafka-sasl-allow-insecure-plain", c.kafka_sasl_allow_insecure_plain,
+               "Allow PLAIN on SASL_PLAINTEXT, where passwords cross the network in clear "
+               "(refused at start otherwise)");
+  app.add_option("--kafka-sasl-failure-delay-ms", c.kafka_sasl_failure_delay_ms,
+                 "Answer a failed SASL authentication this late, then close the connection")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60000}));
+  app.add_option("--kafka-sasl-authentication-timeout-ms", c.kafka_sasl_authentication_timeout_ms,
+                 "Close a SASL_PLAINTEXT connection not authenticated this long after it opened")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--auto-create-topics", c.auto_create_topics,
                "Create a topic (default partitions) when a Kafka client asks for its metadata "
                "and allows auto-creation");
@@ -97,6 +116,20 @@ std::variant<BrokerConfig, int> parse_command_line(int argc, char** argv) {
               << c.groups.min_session_timeout_ms
               << ") must not exceed --group-max-session-timeout-ms ("
               << c.groups.max_session_timeout_ms << ")\n";
+    return 2;
+  }
+  auto mechanisms = security::parse_sasl_mechanisms(c.kafka_sasl_mechanisms);
+  if (!mechanisms.ok()) {
+    std::cerr << "strata-broker: --kafka-sasl-mechanisms " << mechanisms.status().message() << "\n";
+    return 2;
+  }
+  const bool has_plain = std::find(mechanisms->begin(), mechanisms->end(),
+                                   security::SaslMechanism::plain) != mechanisms->end();
+  if (c.kafka_security_protocol == "SASL_PLAINTEXT" && has_plain &&
+      !c.kafka_sasl_allow_insecure_plain) {
+    std::cerr << "strata-broker: PLAIN on SASL_PLAINTEXT sends passwords in clear; refusing to "
+                 "start (remove PLAIN from --kafka-sasl-mechanisms, or accept the risk with "
+                 "--kafka-sasl-allow-insecure-plain)\n";
     return 2;
   }
   auto parsed_listen = parse_host_port(listen);

@@ -25,6 +25,14 @@ struct BrokerConfig {
   std::int64_t kafka_frame_read_timeout_ms = 30000;
   // Reactor threads of the Kafka listener (sockets only; handlers run on the pool).
   std::int32_t kafka_network_threads = 1;
+  // Kafka's security.protocol of the Kafka listener: PLAINTEXT or SASL_PLAINTEXT.
+  std::string kafka_security_protocol = "PLAINTEXT";
+  // Kafka's sasl.enabled.mechanisms: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.
+  std::string kafka_sasl_mechanisms = "SCRAM-SHA-256,SCRAM-SHA-512";
+  // PLAIN sends the password in clear on SASL_PLAINTEXT: refused without this.
+  bool kafka_sasl_allow_insecure_plain = false;
+  std::int64_t kafka_sasl_failure_delay_ms = 100;
+  std::int64_t kafka_sasl_authentication_timeout_ms = 10000;
   // Metadata requests for unknown topics create them (default partitions).
   bool auto_create_topics = false;
   std::int32_t node_id = 0;

@@ -20,7 +20,10 @@
 #include "broker/native/metadata_service.h"
 #include "broker/native/offsets_service.h"
 #include "broker/native/produce_service.h"
+#include "broker/native/user_service.h"
 #include "broker/producer_id_allocator.h"
+#include "broker/security/credential_store.h"
+#include "broker/security/sasl_server.h"
 #include "broker/topic_manager.h"
 #include "replication/metadata/local_metadata_store.h"
 #include "storage/data_dir_lock.h"
@@ -46,6 +49,8 @@ struct Server::Parts {
   std::unique_ptr<storage::DataDirLock> data_dir_lock;  // first taken, last released
   std::unique_ptr<storage::KvStore> kv;
   std::unique_ptr<replication::MetadataStore> metadata;  // on kv
+  std::unique_ptr<security::CredentialStore> credentials;  // on kv
+  std::unique_ptr<security::SaslContext> sasl;              // on credentials
   // Before the logs: the flusher's thread reports cycles to the probe until stopped.
   prometheus::Registry registry;
   std::unique_ptr<BrokerProbe> probe;
@@ -84,6 +89,9 @@ Status Server::start() {
   STRATA_TRY_ASSIGN(p.metadata, replication::LocalMetadataStore::open(
                                     *p.kv, replication::LocalMetadataStoreOptions{node_id}));
   STRATA_TRY_ASSIGN(std::string cluster_id, load_cluster_id(*p.metadata));
+  p.credentials = security::make_kv_credential_store(*p.kv);
+  STRATA_TRY_ASSIGN(Secret fake_salt_key, p.credentials->fake_salt_key());
+  p.sasl.reset(new security::SaslContext{*p.credentials, std::move(fake_salt_key)});
   p.probe = std::make_unique<BrokerProbe>(p.registry);
   STRATA_TRY_ASSIGN(p.logs, storage::LogManager::open(
                                 data_dir, [probe = p.probe.get()](std::chrono::nanoseconds took,
@@ -122,6 +130,7 @@ Status Server::start() {
   p.services.push_back(std::make_unique<native::FetchService>(*p.context));
   p.services.push_back(std::make_unique<native::OffsetsService>(*p.context));
   p.services.push_back(std::make_unique<native::GroupService>(*p.context));
+  p.services.push_back(std::make_unique<native::UserService>(*p.context, *p.credentials));
 
   grpc::ServerBuilder builder;
   int bound_port = 0;
@@ -161,6 +170,16 @@ Status Server::start_kafka(const std::string& cluster_id) {
   options.idle_timeout = std::chrono::milliseconds(config_.kafka_idle_timeout_ms);
   options.frame_read_timeout = std::chrono::milliseconds(config_.kafka_frame_read_timeout_ms);
   options.network_threads = config_.kafka_network_threads;
+  if (config_.kafka_security_protocol == "SASL_PLAINTEXT") {
+    options.security_protocol = kafka::KafkaSecurityProtocol::sasl_plaintext;
+  }
+  // Validated by parse_command_line; checked again for other callers.
+  STRATA_TRY_ASSIGN(options.sasl_mechanisms,
+                    security::parse_sasl_mechanisms(config_.kafka_sasl_mechanisms));
+  options.sasl = p.sasl.get();
+  options.sasl_failure_delay = std::chrono::milliseconds(config_.kafka_sasl_failure_delay_ms);
+  options.sasl_authentication_timeout =
+      std::chrono::milliseconds(config_.kafka_sasl_authentication_timeout_ms);
   p.kafka = std::make_unique<kafka::KafkaServer>(options, *p.kafka_context);
   STRATA_TRY_ASSIGN(p.kafka_address, p.kafka->listen());
   kafka::KafkaIdentity& id = p.kafka_context->identity;
@@ -169,6 +188,10 @@ Status Server::start_kafka(const std::string& cluster_id) {
   id.advertised = config_.kafka_advertised_listener.host.empty() ? p.kafka_address
                                                                  : config_.kafka_advertised_listener;
   p.kafka->start();
+  logger()->info("kafka: security_protocol={} sasl_mechanisms={}", config_.kafka_security_protocol,
+                 options.security_protocol == kafka::KafkaSecurityProtocol::plaintext
+                     ? "-"
+                     : config_.kafka_sasl_mechanisms);
   return Status::ok_status();
 }
 
@@ -210,6 +233,8 @@ void Server::stop() {
   p.topics.reset();
   p.pool.reset();
   p.logs.reset();
+  p.sasl.reset();  // after the listeners and the pool: exchanges used it
+  p.credentials.reset();
   p.metadata.reset();
   p.kv.reset();
   p.data_dir_lock.reset();

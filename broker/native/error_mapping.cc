@@ -12,6 +12,7 @@ v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
     case ErrorCode::not_found:
       if (subject == S::partition) return v1::UNKNOWN_PARTITION;
       if (subject == S::group) return v1::UNKNOWN_GROUP;
+      if (subject == S::user) return v1::UNKNOWN_USER;
       return v1::UNKNOWN_TOPIC;
     case ErrorCode::already_exists:
       return v1::TOPIC_ALREADY_EXISTS;
@@ -22,6 +23,7 @@ v1::ErrorCode to_proto(ErrorCode code, ErrorSubject subject) {
         case S::topic_config: return v1::INVALID_CONFIG;
         case S::record: return v1::INVALID_RECORD;
         case S::group: return v1::INVALID_GROUP_ID;
+        case S::user: return v1::INVALID_USER;
         default: return v1::INVALID_REQUEST;
       }
     case ErrorCode::out_of_range:

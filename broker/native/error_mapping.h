@@ -27,6 +27,7 @@ enum class ErrorSubject {
   sequence,         // an idempotent producer's sequence numbers
   group,            // a group id
   offset_metadata,  // an offset commit's metadata
+  user,             // a user name or password (UserService)
 };
 
 // The one mapping from Strata's error codes to the native API's codes.

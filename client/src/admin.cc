@@ -355,4 +355,43 @@ Result<GroupDescription> Admin::describe_group(const std::string& group_id) {
   return out;
 }
 
+Status Admin::create_user(const std::string& name, const Secret& password,
+                          std::int32_t iterations) {
+  v1::CreateUserRequest request;
+  request.set_name(name);
+  request.set_password(std::string(password.reveal()));
+  request.set_iterations(iterations);
+  STRATA_TRY_ASSIGN(auto response, (impl_->call<v1::CreateUserRequest, v1::CreateUserResponse>(
+                                       [](Connection& c, auto* ctx, const auto& req, auto* resp) {
+                                         return c.users().CreateUser(ctx, req, resp);
+                                       },
+                                       request)));
+  return from_proto(response.error());
+}
+
+Status Admin::delete_user(const std::string& name) {
+  v1::DeleteUserRequest request;
+  request.set_name(name);
+  STRATA_TRY_ASSIGN(auto response, (impl_->call<v1::DeleteUserRequest, v1::DeleteUserResponse>(
+                                       [](Connection& c, auto* ctx, const auto& req, auto* resp) {
+                                         return c.users().DeleteUser(ctx, req, resp);
+                                       },
+                                       request)));
+  return from_proto(response.error());
+}
+
+Result<std::vector<UserListing>> Admin::list_users() {
+  STRATA_TRY_ASSIGN(auto response, (impl_->call<v1::ListUsersRequest, v1::ListUsersResponse>(
+                                       [](Connection& c, auto* ctx, const auto& req, auto* resp) {
+                                         return c.users().ListUsers(ctx, req, resp);
+                                       },
+                                       v1::ListUsersRequest())));
+  STRATA_TRY(from_proto(response.error()));
+  std::vector<UserListing> users;
+  for (const auto& u : response.users()) {
+    users.push_back(UserListing{u.name(), {u.mechanisms().begin(), u.mechanisms().end()}});
+  }
+  return users;
+}
+
 }  // namespace strata::client

@@ -38,7 +38,8 @@ Connection::Connection(std::string address, const ConnectionOptions& options)
       produce_(v1::ProduceService::NewStub(channel_)),
       fetch_(v1::FetchService::NewStub(channel_)),
       offsets_(v1::OffsetsService::NewStub(channel_)),
-      groups_(v1::GroupService::NewStub(channel_)) {}
+      groups_(v1::GroupService::NewStub(channel_)),
+      users_(v1::UserService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::unary_context() const {
   return unary_context(std::chrono::milliseconds(options_.request_timeout_ms));

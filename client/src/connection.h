@@ -18,6 +18,7 @@
 #include "strata/v1/group_service.grpc.pb.h"
 #include "strata/v1/metadata_service.grpc.pb.h"
 #include "strata/v1/offsets_service.grpc.pb.h"
+#include "strata/v1/user_service.grpc.pb.h"
 #include "strata/v1/produce_service.grpc.pb.h"
 
 namespace strata::client {
@@ -63,6 +64,7 @@ class Connection {
   v1::FetchService::Stub& fetch() { return *fetch_; }
   v1::OffsetsService::Stub& offsets() { return *offsets_; }
   v1::GroupService::Stub& groups() { return *groups_; }
+  v1::UserService::Stub& users() { return *users_; }
 
  private:
   const std::string address_;
@@ -74,6 +76,7 @@ class Connection {
   std::unique_ptr<v1::FetchService::Stub> fetch_;
   std::unique_ptr<v1::OffsetsService::Stub> offsets_;
   std::unique_ptr<v1::GroupService::Stub> groups_;
+  std::unique_ptr<v1::UserService::Stub> users_;
 
   mutable std::mutex mu_;
   std::chrono::milliseconds backoff_{0};                 // guarded by mu_

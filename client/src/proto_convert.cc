@@ -7,7 +7,8 @@ ErrorCode from_proto(v1::ErrorCode code) {
     case v1::NONE: return ErrorCode::ok;
     case v1::UNKNOWN_TOPIC:
     case v1::UNKNOWN_PARTITION:
-    case v1::UNKNOWN_GROUP: return ErrorCode::not_found;
+    case v1::UNKNOWN_GROUP:
+    case v1::UNKNOWN_USER: return ErrorCode::not_found;
     case v1::TOPIC_ALREADY_EXISTS: return ErrorCode::already_exists;
     case v1::INVALID_TOPIC_NAME:
     case v1::INVALID_PARTITIONS:
@@ -19,7 +20,8 @@ ErrorCode from_proto(v1::ErrorCode code) {
     case v1::INVALID_GROUP_ID:
     case v1::INCONSISTENT_GROUP_PROTOCOL:
     case v1::INVALID_SESSION_TIMEOUT:
-    case v1::GROUP_NOT_EMPTY: return ErrorCode::invalid_argument;
+    case v1::GROUP_NOT_EMPTY:
+    case v1::INVALID_USER: return ErrorCode::invalid_argument;
     case v1::OFFSET_OUT_OF_RANGE: return ErrorCode::out_of_range;
     case v1::CORRUPT_RECORD: return ErrorCode::corruption;
     case v1::RECORD_TOO_LARGE:

@@ -13,3 +13,14 @@ target_link_libraries(kafka_integration_tests
           Catch2::Catch2WithMain strata::warnings)
 catch_discover_tests(kafka_integration_tests TEST_PREFIX "integration: "
   PROPERTIES LABELS integration)
+
+# SASL on the Kafka listener (#16): a SCRAM client built on strata::security.
+add_executable(kafka_sasl_integration_tests
+  kafka_client.cc
+  kafka_sasl_test.cc
+)
+target_link_libraries(kafka_sasl_integration_tests
+  PRIVATE strata_integration_support strata::kafka_protocol strata::security strata::client
+          Catch2::Catch2WithMain strata::warnings)
+catch_discover_tests(kafka_sasl_integration_tests TEST_PREFIX "integration: "
+  PROPERTIES LABELS integration)

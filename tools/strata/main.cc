@@ -14,6 +14,7 @@
 #include "tools/strata/commands/groups.h"
 #include "tools/strata/commands/produce.h"
 #include "tools/strata/commands/topics.h"
+#include "tools/strata/commands/users.h"
 
 namespace {
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   strata::cli::add_consume_command(app, ctx);
   strata::cli::add_group_commands(app, ctx);
   strata::cli::add_broker_commands(app, ctx);
+  strata::cli::add_user_commands(app, ctx);
 
   // CLI11 reports through exceptions; they stop here.
   try {

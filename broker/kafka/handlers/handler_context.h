@@ -53,7 +53,7 @@ struct HandlerContext {
 struct Reply {
   Buffer frame;              // the whole response frame (size prefix included)
   bool no_response = false;  // nothing to send (Produce with acks=0)
-  bool close = false;        // close the connection once earlier answers are out
+  bool close = false;        // close the connection once earlier answers and `frame` are out
 };
 
 // Hands the reply to the connection; call exactly once, from any thread.

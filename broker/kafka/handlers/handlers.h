@@ -52,5 +52,9 @@ void handle_list_groups(HandlerContext& ctx, RequestContext request,
                         strata::kafka::ListGroupsRequest body);
 void handle_delete_groups(HandlerContext& ctx, RequestContext request,
                           strata::kafka::DeleteGroupsRequest body);
+void handle_sasl_handshake(HandlerContext& ctx, RequestContext request,
+                           strata::kafka::SaslHandshakeRequest body);
+void handle_sasl_authenticate(HandlerContext& ctx, RequestContext request,
+                              strata::kafka::SaslAuthenticateRequest body);
 
 }  // namespace strata::broker::kafka

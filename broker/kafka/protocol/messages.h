@@ -23,6 +23,8 @@
 #include "broker/kafka/protocol/offset_commit.h"
 #include "broker/kafka/protocol/offset_fetch.h"
 #include "broker/kafka/protocol/produce.h"
+#include "broker/kafka/protocol/sasl_authenticate.h"
+#include "broker/kafka/protocol/sasl_handshake.h"
 #include "broker/kafka/protocol/sync_group.h"
 
 namespace strata::kafka {
@@ -34,7 +36,7 @@ using RequestBody =
                  HeartbeatRequest, LeaveGroupRequest, SyncGroupRequest, DescribeGroupsRequest,
                  ListGroupsRequest, ApiVersionsRequest, CreateTopicsRequest, DeleteTopicsRequest,
                  InitProducerIdRequest, DescribeConfigsRequest, CreatePartitionsRequest,
-                 DeleteGroupsRequest>;
+                 DeleteGroupsRequest, SaslHandshakeRequest, SaslAuthenticateRequest>;
 
 using ResponseBody =
     std::variant<ProduceResponse, FetchResponse, ListOffsetsResponse, MetadataResponse,
@@ -42,7 +44,8 @@ using ResponseBody =
                  JoinGroupResponse, HeartbeatResponse, LeaveGroupResponse, SyncGroupResponse,
                  DescribeGroupsResponse, ListGroupsResponse, ApiVersionsResponse,
                  CreateTopicsResponse, DeleteTopicsResponse, InitProducerIdResponse,
-                 DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse>;
+                 DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse,
+                 SaslHandshakeResponse, SaslAuthenticateResponse>;
 
 // The api key of whichever alternative `body` holds.
 template <typename Variant>

@@ -36,10 +36,16 @@ Connection::Connection(asio::ip::tcp::socket socket, HandlerContext& ctx,
       options_(options),
       resume_(socket_.get_executor()),
       watchdog_(socket_.get_executor()),
-      handlers_(asio::make_strand(ctx.pool.get_executor())) {}
+      handlers_(asio::make_strand(ctx.pool.get_executor())),
+      sasl_failure_delay_(socket_.get_executor()) {
+  if (options.security_protocol == KafkaSecurityProtocol::sasl_plaintext) {
+    sasl_ = std::make_unique<SaslAuthenticator>(options);
+  }
+}
 
 void Connection::start() {
   last_activity_ = Clock::now();
+  opened_ = last_activity_;
   std::error_code ec;
   const auto peer = socket_.remote_endpoint(ec);
   if (!ec) peer_host_ = "/" + peer.address().to_string();
@@ -57,13 +63,15 @@ void Connection::close() {
   socket_.close(ec);
   resume_.cancel();
   watchdog_.cancel();
+  sasl_failure_delay_.cancel();
   sequencer_.clear();
   slots_.clear();
   outbound_.clear();
 }
 
 bool Connection::may_read() const {
-  return !closed_ && !close_after_flush_ && slots_.size() < options_.max_queued_requests &&
+  return !closed_ && !close_after_flush_ && !is_sasl_step_running_ &&
+         slots_.size() < options_.max_queued_requests &&
          outbound_.size() + (writing_.size() - written_) < options_.max_outbound_bytes &&
          (request_bytes_in_flight_ == 0 ||
           request_bytes_in_flight_ < static_cast<std::size_t>(options_.max_request_bytes));
@@ -86,7 +94,13 @@ asio::awaitable<void> Connection::read_loop() {
     if (ec || closed_) break;
     in_frame_ = true;
     frame_started_ = Clock::now();
-    auto size = read_frame_size(prefix, options_.max_request_bytes, kMinRequestFrameBytes);
+    // Before authentication: Kafka's small cap, and raw v0 tokens may be tiny.
+    const bool is_raw_token = sasl_ && sasl_->state() == SaslAuthenticator::State::raw_tokens;
+    auto size = read_frame_size(
+        prefix,
+        is_authenticating() ? std::min(options_.max_request_bytes, options_.sasl_max_receive_bytes)
+                            : options_.max_request_bytes,
+        is_raw_token ? 1 : kMinRequestFrameBytes);
     if (!size.ok()) {
       logger()->debug("kafka: closing connection: frame size: {}", size.status().to_string());
       break;
@@ -110,12 +124,16 @@ asio::awaitable<void> Connection::read_loop() {
 }
 
 void Connection::handle_frame(std::shared_ptr<Buffer> frame) {
+  if (sasl_ && sasl_->state() == SaslAuthenticator::State::raw_tokens) {
+    return start_sasl_step(Secret(std::string(as_string_view(*frame))), std::nullopt);
+  }
   std::size_t body_offset = 0;
   auto header = decode_request_header(*frame, body_offset);
   if (!header.ok()) {
     logger()->debug("kafka: closing connection: {}", header.status().to_string());
     return close();
   }
+  if (is_authenticating() && !handle_unauthenticated(*header, *frame, body_offset)) return;
   const std::int16_t key = header->api_key;
   const std::int16_t version = header->api_version;
   if (!is_advertised(key, version)) {
@@ -188,11 +206,9 @@ void Connection::flush() {
   bool popped = false;
   while (!slots_.empty() && slots_.front().ready && !close_after_flush_) {
     Slot& slot = slots_.front();
-    if (slot.reply.close) {
-      close_after_flush_ = true;
-    } else if (!slot.reply.no_response) {
-      append(outbound_, slot.reply.frame);
-    }
+    // A closing answer may still carry a frame (a SASL error): sent, then the close.
+    if (!slot.reply.no_response) append(outbound_, slot.reply.frame);
+    if (slot.reply.close) close_after_flush_ = true;
     slots_.pop_front();
     ++first_seq_;
     popped = true;
@@ -211,7 +227,7 @@ void Connection::flush() {
     is_writing_ = true;
     write_some();
   } else if (!is_writing_ && close_after_flush_) {
-    close();
+    close_when_written();
   }
   if (popped) resume_reading();
 }
@@ -234,7 +250,8 @@ void Connection::write_some() {
 
 asio::awaitable<void> Connection::watchdog() {
   const auto period = std::clamp(
-      std::min(options_.frame_read_timeout, options_.idle_timeout) / 4,
+      std::min({options_.frame_read_timeout, options_.idle_timeout,
+                options_.sasl_authentication_timeout}) / 4,
       std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
   std::error_code ec;
   while (!closed_) {
@@ -242,7 +259,11 @@ asio::awaitable<void> Connection::watchdog() {
     co_await watchdog_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (closed_) break;
     const auto now = Clock::now();
-    if (in_frame_ && now - frame_started_ > options_.frame_read_timeout) {
+    if (is_authenticating() && now - opened_ > options_.sasl_authentication_timeout) {
+      logger()->debug("kafka: closing connection {}: not authenticated within {} ms", peer_host_,
+                      options_.sasl_authentication_timeout.count());
+      close();
+    } else if (in_frame_ && now - frame_started_ > options_.frame_read_timeout) {
       logger()->debug("kafka: closing connection: a frame took over {} ms",
                       options_.frame_read_timeout.count());
       close();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <asio/awaitable.hpp>
@@ -16,6 +17,7 @@
 #include "broker/kafka/handlers/handler_context.h"
 #include "broker/kafka/server/kafka_server_options.h"
 #include "broker/kafka/server/request_sequencer.h"
+#include "broker/kafka/server/sasl_authenticator.h"
 #include "common/bytes.h"
 
 namespace strata::broker::kafka {
@@ -32,7 +34,11 @@ namespace strata::broker::kafka {
 // options.max_outbound_bytes (a client that stops reading is held back and
 // closed after the idle timeout). Malformed frames, unknown APIs and
 // versions close the connection; ApiVersions at an unknown version gets
-// Kafka's v0 UNSUPPORTED_VERSION answer.
+// Kafka's v0 UNSUPPORTED_VERSION answer. On a SASL_PLAINTEXT listener the
+// connection authenticates first (SaslAuthenticator; frames capped at
+// options.sasl_max_receive_bytes, a deadline of
+// options.sasl_authentication_timeout); each SASL step runs on the pool
+// while reading pauses, so the requests after it see its outcome.
 //
 // Owned by shared_ptrs held by its coroutines and pending writes; handler
 // replies hold weak ones. Every member runs on the socket's executor (one
@@ -72,6 +78,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void write_some();
   bool may_read() const;
   void resume_reading();
+  // connection_sasl.cc: before authentication. Returns true when the frame
+  // continues down the normal path (ApiVersions); otherwise it is answered
+  // or the connection closed.
+  bool handle_unauthenticated(const strata::kafka::RequestHeader& header, const Buffer& frame,
+                              std::size_t body_offset);
+  // Runs one token through the exchange on the pool; `header` is empty for
+  // a raw (v0) token.
+  void start_sasl_step(Secret token, std::optional<strata::kafka::RequestHeader> header);
+  void on_sasl_step(std::uint64_t seq, const std::optional<strata::kafka::RequestHeader>& header,
+                    const security::SaslStep& step);
+  // close(), or close after the linger (see should_linger_before_close_).
+  void close_when_written();
+  bool is_authenticating() const { return sasl_ != nullptr && !sasl_->is_complete(); }
 
   asio::ip::tcp::socket socket_;
   HandlerContext& ctx_;
@@ -81,6 +100,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // This connection's handlers run here, one at a time, in start order.
   asio::strand<asio::thread_pool::executor_type> handlers_;
   RequestSequencer sequencer_;
+  std::unique_ptr<SaslAuthenticator> sasl_;  // null on a PLAINTEXT listener
+  bool is_sasl_step_running_ = false;        // reading pauses meanwhile
+  // After a SASL error answer the close waits options.sasl_failure_delay:
+  // a client that reads the answer and the end of stream in one go
+  // (kafka-python) drops the answer.
+  bool should_linger_before_close_ = false;
+  bool is_lingering_ = false;
+  asio::steady_timer sasl_failure_delay_;
+  Clock::time_point opened_;
 
   std::deque<Slot> slots_;        // one per request not yet answered on the wire
   std::uint64_t first_seq_ = 0;   // the sequence number of slots_.front()

@@ -3,10 +3,18 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "broker/host_port.h"
+#include "broker/security/sasl_server.h"
 
 namespace strata::broker::kafka {
+
+// Kafka's security.protocol names, for this listener (TLS comes later, #16).
+enum class KafkaSecurityProtocol {
+  plaintext,       // PLAINTEXT: no authentication, every request served
+  sasl_plaintext,  // SASL_PLAINTEXT: SASL first, then every request
+};
 
 // Settings of the Kafka listener (docs/configuration.md, "Kafka listener").
 struct KafkaServerOptions {
@@ -26,6 +34,21 @@ struct KafkaServerOptions {
   std::size_t max_outbound_bytes = 16 * 1024 * 1024;
   // Reactor threads (one io_context each); connections are spread over them.
   int network_threads = 1;
+
+  KafkaSecurityProtocol security_protocol = KafkaSecurityProtocol::plaintext;
+  // Mechanisms SaslHandshake accepts (sasl.enabled.mechanisms).
+  std::vector<security::SaslMechanism> sasl_mechanisms{security::SaslMechanism::scram_sha_256,
+                                                       security::SaslMechanism::scram_sha_512};
+  // Credentials and fake-salt key; required with sasl_plaintext, owned by
+  // the Server and outliving the listener.
+  const security::SaslContext* sasl = nullptr;
+  // A failed authentication is answered this late, then the connection
+  // closes (connection.failed.authentication.delay.ms).
+  std::chrono::milliseconds sasl_failure_delay{100};
+  // A connection not authenticated this long after it opened is closed.
+  std::chrono::milliseconds sasl_authentication_timeout{10000};
+  // Largest frame before authentication (sasl.server.max.receive.size).
+  std::int32_t sasl_max_receive_bytes = 512 * 1024;
 };
 
 }  // namespace strata::broker::kafka

@@ -13,6 +13,7 @@
 
 #include "common/ids.h"
 #include "common/result.h"
+#include "common/secret.h"
 #include "common/status.h"
 
 namespace strata::client {
@@ -165,6 +166,12 @@ struct ResetOffsetResult {
 // invalid_argument (INVALID_TOPIC_NAME, INVALID_PARTITIONS, INVALID_CONFIG,
 // INVALID_REQUEST, GROUP_NOT_EMPTY, ...), out_of_range (OFFSET_OUT_OF_RANGE),
 // with the broker's message.
+// A SASL user and the mechanisms it has credentials for ("SCRAM-SHA-256").
+struct UserListing {
+  std::string name;
+  std::vector<std::string> mechanisms;
+};
+
 class Admin {
  public:
   // Does not contact the broker. invalid_argument for an empty bootstrap.
@@ -217,6 +224,15 @@ class Admin {
   // One group's state, protocol and members. Errors: not_found (unknown
   // group), invalid_argument (bad id).
   Result<GroupDescription> describe_group(const std::string& group_id);
+
+  // SASL users of the Kafka listener (stored as SCRAM-SHA-256 and -512
+  // records). create_user creates or replaces; iterations 0 = 4096.
+  // Errors: invalid_argument (a name with ',', '=' or control characters,
+  // an empty password, iterations outside 4096-16384), not_found (delete of
+  // an unknown user).
+  Status create_user(const std::string& name, const Secret& password, std::int32_t iterations = 0);
+  Status delete_user(const std::string& name);
+  Result<std::vector<UserListing>> list_users();
 
   class Impl;  // client/src/admin_impl.h
 

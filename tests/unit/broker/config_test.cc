@@ -130,5 +130,44 @@ TEST_CASE("negative or non-numeric group settings are refused", "[broker][config
   }
 }
 
+TEST_CASE("the Kafka listener's security settings default to PLAINTEXT and SCRAM",
+          "[broker][config][security]") {
+  const Parsed p = parse({});
+  CHECK(config_of(p).kafka_security_protocol == "PLAINTEXT");
+  CHECK(config_of(p).kafka_sasl_mechanisms == "SCRAM-SHA-256,SCRAM-SHA-512");
+  CHECK_FALSE(config_of(p).kafka_sasl_allow_insecure_plain);
+  const Parsed help = parse({"--help"});
+  CHECK(help.out.find("--kafka-security-protocol TEXT:{PLAINTEXT,SASL_PLAINTEXT}=PLAINTEXT") !=
+        std::string::npos);
+  CHECK(help.out.find("--kafka-sasl-mechanisms TEXT=SCRAM-SHA-256,SCRAM-SHA-512") !=
+        std::string::npos);
+}
+
+TEST_CASE("PLAIN on SASL_PLAINTEXT is refused at start unless the insecure setting says so",
+          "[broker][config][security]") {
+  const Parsed refused = parse({"--kafka-security-protocol", "SASL_PLAINTEXT",
+                                "--kafka-sasl-mechanisms", "SCRAM-SHA-256,PLAIN"});
+  CHECK(exit_code_of(refused) == 2);
+  CHECK(refused.err.find("PLAIN on SASL_PLAINTEXT") != std::string::npos);
+  const Parsed allowed =
+      parse({"--kafka-security-protocol", "SASL_PLAINTEXT", "--kafka-sasl-mechanisms", "PLAIN",
+             "--kafka-sasl-allow-insecure-plain"});
+  CHECK(config_of(allowed).kafka_sasl_mechanisms == "PLAIN");
+  // On PLAINTEXT nothing authenticates, so listing PLAIN sends nothing in clear.
+  CHECK(std::holds_alternative<BrokerConfig>(parse({"--kafka-sasl-mechanisms", "PLAIN"}).result));
+  CHECK(exit_code_of(parse({"--kafka-sasl-mechanisms", "GSSAPI"})) == 2);
+  CHECK(exit_code_of(parse({"--kafka-security-protocol", "SSL"})) != 0);
+}
+
+TEST_CASE("the security settings can come from the config file", "[broker][config][security]") {
+  testing::TempDir dir("strata-config");
+  const auto file = dir / "broker.conf";
+  std::ofstream(file) << "kafka-security-protocol = SASL_PLAINTEXT\n"
+                         "kafka-sasl-mechanisms = SCRAM-SHA-512\n";
+  const Parsed p = parse({"--config", file.string()});
+  CHECK(config_of(p).kafka_security_protocol == "SASL_PLAINTEXT");
+  CHECK(config_of(p).kafka_sasl_mechanisms == "SCRAM-SHA-512");
+}
+
 }  // namespace
 }  // namespace strata::broker

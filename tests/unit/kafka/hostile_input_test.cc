@@ -92,7 +92,8 @@ TEST_CASE("unknown api keys and versions are unsupported, not malformed",
     p[3] = static_cast<std::byte>(version & 0xff);
     return p;
   };
-  CHECK(decode_request(with_key_version(17, 0)).status().code() == ErrorCode::unsupported);
+  CHECK(decode_request(with_key_version(17, 2)).status().code() == ErrorCode::unsupported);
+  CHECK(decode_request(with_key_version(21, 0)).status().code() == ErrorCode::unsupported);
   CHECK(decode_request(with_key_version(-1, 0)).status().code() == ErrorCode::unsupported);
   CHECK(decode_request(with_key_version(0x7fff, 0)).status().code() == ErrorCode::unsupported);
   CHECK(decode_request(with_key_version(1, 3)).status().code() == ErrorCode::unsupported);

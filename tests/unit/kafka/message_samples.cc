@@ -518,4 +518,20 @@ void fill(Counter& c, DeleteGroupsResponse& m) {
     result.error_code = next<std::int16_t>(c);
   }
 }
+
+void fill(Counter& c, SaslHandshakeRequest& m) { m.mechanism = text(c); }
+
+void fill(Counter& c, SaslHandshakeResponse& m) {
+  m.error_code = next<std::int16_t>(c);
+  m.mechanisms = texts(c);
+}
+
+void fill(Counter& c, SaslAuthenticateRequest& m) { m.auth_bytes = blob(c); }
+
+void fill(Counter& c, SaslAuthenticateResponse& m) {
+  m.error_code = next<std::int16_t>(c);
+  m.error_message = text(c);
+  m.auth_bytes = blob(c);
+  m.session_lifetime_ms = next<std::int64_t>(c);
+}
 }  // namespace strata::kafka::testing

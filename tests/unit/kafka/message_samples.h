@@ -58,6 +58,10 @@ STRATA_KAFKA_SAMPLE(CreatePartitionsRequest)
 STRATA_KAFKA_SAMPLE(CreatePartitionsResponse)
 STRATA_KAFKA_SAMPLE(DeleteGroupsRequest)
 STRATA_KAFKA_SAMPLE(DeleteGroupsResponse)
+STRATA_KAFKA_SAMPLE(SaslHandshakeRequest)
+STRATA_KAFKA_SAMPLE(SaslHandshakeResponse)
+STRATA_KAFKA_SAMPLE(SaslAuthenticateRequest)
+STRATA_KAFKA_SAMPLE(SaslAuthenticateResponse)
 #undef STRATA_KAFKA_SAMPLE
 
 // A sample of the alternative of `Variant` for `key`.
