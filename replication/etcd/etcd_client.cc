@@ -38,8 +38,10 @@ EtcdClient::EtcdClient(std::unique_ptr<EtcdConnection> connection)
 
 EtcdClient::~EtcdClient() = default;
 
-Result<std::optional<EtcdKeyValue>> EtcdClient::get(const std::string& key) {
-  const etcdserverpb::RangeRequest request = range_request(key, false);
+Result<std::optional<EtcdKeyValue>> EtcdClient::get(const std::string& key,
+                                                    std::int64_t at_revision) {
+  etcdserverpb::RangeRequest request = range_request(key, false);
+  request.set_revision(at_revision);
   etcdserverpb::RangeResponse response;
   STRATA_TRY(connection_->call("get " + key, Retry::read,
                                unary<etcdserverpb::KV>(request, response,

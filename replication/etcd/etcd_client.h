@@ -41,8 +41,9 @@ class EtcdClient {
   EtcdClient(const EtcdClient&) = delete;
   EtcdClient& operator=(const EtcdClient&) = delete;
 
-  // The key, or nullopt when absent.
-  Result<std::optional<EtcdKeyValue>> get(const std::string& key);
+  // The key, or nullopt when absent; as of `at_revision` unless 0 (newest).
+  // Errors: out_of_range when `at_revision` is compacted or in the future.
+  Result<std::optional<EtcdKeyValue>> get(const std::string& key, std::int64_t at_revision = 0);
   // Every key starting with `prefix`, in key order, and the revision read at.
   Result<EtcdRange> get_prefix(const std::string& prefix);
   // Writes the key (attached to `lease` unless 0); returns the revision of

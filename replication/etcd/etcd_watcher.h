@@ -64,6 +64,8 @@ class EtcdWatcher {
   std::int64_t next_revision() const { return next_revision_.load(); }
   // Whether the stream is established (created by etcd) right now.
   bool is_connected() const { return connected_.load(); }
+  // Whether the caller is the watcher's own thread (inside a callback).
+  bool is_own_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
  private:
   EtcdWatcher(EtcdClient& client, std::string prefix, std::int64_t start_revision,
