@@ -126,8 +126,7 @@ Status EtcdConnection::to_status(std::string_view what, const grpc::Status& stat
 }
 
 Status EtcdConnection::call(std::string_view what, Retry retry, const Attempt& attempt,
-                            std::chrono::milliseconds budget,
-                            const std::function<bool()>& cancelled) {
+                            std::chrono::milliseconds budget) {
   using Clock = std::chrono::system_clock;
   if (budget.count() <= 0) budget = options_.call_timeout;
   const Clock::time_point deadline = Clock::now() + budget;
@@ -159,13 +158,13 @@ Status EtcdConnection::call(std::string_view what, Retry retry, const Attempt& a
                     "etcd " + std::string(what) + ": no answer from " + last_url +
                         " before the deadline; the write may or may not have been applied");
     }
-    if (Clock::now() >= deadline || (cancelled && cancelled())) break;
+    if (Clock::now() >= deadline) break;
     if (++failures_this_round >= endpoints_.size()) {
       failures_this_round = 0;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       std::this_thread::sleep_for(std::min(backoff, left));
       backoff = std::min(backoff * 2, options_.max_backoff);
-      if (Clock::now() >= deadline || (cancelled && cancelled())) break;
+      if (Clock::now() >= deadline) break;
     }
   }
   return Status(last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ? ErrorCode::timed_out

@@ -41,15 +41,14 @@ class EtcdConnection {
   EtcdConnection& operator=(const EtcdConnection&) = delete;
 
   // Runs `attempt` on the current endpoint, then the next ones, until it
-  // succeeds, fails for a reason other than reachability, `budget` passes
-  // (call_timeout when zero) or `cancelled` turns true. Errors: unavailable
+  // succeeds, fails for a reason other than reachability, or `budget` passes
+  // (call_timeout when zero). Errors: unavailable
   // (no endpoint answered, naming them and the last error), timed_out (a
   // write's deadline passed: it may or may not have been applied),
   // not_found, out_of_range (a compacted revision), invalid_argument, ...
   // each with "etcd <what>: " in front. Blocks the calling thread.
   Status call(std::string_view what, Retry retry, const Attempt& attempt,
-              std::chrono::milliseconds budget = std::chrono::milliseconds(0),
-              const std::function<bool()>& cancelled = nullptr);
+              std::chrono::milliseconds budget = std::chrono::milliseconds(0));
 
   // Waits until the channel of endpoint `index` is connected: true, or false
   // when a connection attempt failed or `deadline` passed first. Waiting

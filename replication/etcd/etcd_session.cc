@@ -26,7 +26,11 @@ Result<std::unique_ptr<EtcdSession>> EtcdSession::start(EtcdClient& client,
   STRATA_TRY_ASSIGN(EtcdLease lease, client.lease_grant(options.ttl));
   std::unique_ptr<EtcdSession> session(
       new EtcdSession(client, options, lease.id, lease.ttl_seconds, std::move(on_lost)));
-  session->thread_ = std::thread([s = session.get()] { s->run(); });
+  {
+    // Under mu_, which run() takes first: the thread sees thread_ assigned.
+    std::lock_guard lock(session->mu_);
+    session->thread_ = std::thread([s = session.get()] { s->run(); });
+  }
   etcd_logger()->info("etcd session: lease {} granted ttl_s={}", lease.id, lease.ttl_seconds);
   return session;
 }
@@ -68,6 +72,7 @@ void EtcdSession::close() {
 }
 
 void EtcdSession::run() {
+  { std::lock_guard lock(mu_); }  // start() has assigned thread_
   const auto ttl = std::chrono::milliseconds(ttl_seconds_ * 1000);
   // The lease lives at least until `expires`: etcd restarted its TTL no
   // earlier than we sent the request it answered.

@@ -73,7 +73,8 @@ class EtcdSession {
   Result<std::int64_t> claim(const std::string& key, const std::string& value);
 
   // Stops renewing and revokes the lease (its keys go at once); best effort
-  // within the client's call timeout. on_lost is not called. Idempotent.
+  // within the client's call timeout. Waits for a renewal in flight (bounded
+  // by its deadline). on_lost is not called. Idempotent.
   void close();
 
  private:

@@ -17,6 +17,8 @@ std::unique_ptr<EtcdWatcher> EtcdWatcher::start(EtcdClient& client, std::string 
                                                 EndedCallback on_ended) {
   std::unique_ptr<EtcdWatcher> watcher(new EtcdWatcher(
       client, std::move(prefix), start_revision, std::move(on_events), std::move(on_ended)));
+  // Under mu_, which run() takes first: the thread sees thread_ assigned.
+  std::lock_guard lock(watcher->mu_);
   watcher->thread_ = std::thread([w = watcher.get()] { w->run(); });
   return watcher;
 }
@@ -56,13 +58,15 @@ void EtcdWatcher::pause_unless_stopped(std::chrono::milliseconds pause) {
 }
 
 void EtcdWatcher::run() {
+  { std::lock_guard lock(mu_); }  // start() has assigned thread_
   EtcdConnection& connection = client_.connection();
   std::chrono::milliseconds backoff = connection.options().initial_backoff;
   // Bounded by stop(): every pass opens one stream, and waits between passes.
   while (!stopping()) {
     const std::size_t endpoint = connection.current();
     Status why;
-    const bool ended = run_stream(endpoint, why);
+    bool created = false;
+    const bool ended = run_stream(endpoint, why, created);
     connected_ = false;
     if (stopping()) return;
     if (ended) {
@@ -73,13 +77,14 @@ void EtcdWatcher::run() {
     etcd_logger()->warn("etcd watch {}: stream to {} lost ({}); resuming from revision {}",
                         prefix_, connection.endpoint(endpoint).url, why.message(),
                         next_revision_.load());
+    // A stream that was up starts the backoff over; one that never came up doubles it.
+    if (created) backoff = connection.options().initial_backoff;
     pause_unless_stopped(backoff);
     backoff = std::min(backoff * 2, connection.options().max_backoff);
-    if (is_connected()) backoff = connection.options().initial_backoff;
   }
 }
 
-bool EtcdWatcher::run_stream(std::size_t endpoint, Status& why) {
+bool EtcdWatcher::run_stream(std::size_t endpoint, Status& why, bool& created) {
   EtcdConnection& connection = client_.connection();
   if (!connection.await_connected(endpoint, std::chrono::system_clock::now() +
                                                 connection.options().attempt_timeout)) {
@@ -106,7 +111,6 @@ bool EtcdWatcher::run_stream(std::size_t endpoint, Status& why) {
   create->set_progress_notify(true);
 
   bool ended = false;
-  bool was_created = false;
   etcdserverpb::WatchResponse response;
   if (stream->Write(request)) {
     while (stream->Read(&response)) {
@@ -124,7 +128,7 @@ bool EtcdWatcher::run_stream(std::size_t endpoint, Status& why) {
         break;
       }
       if (response.created()) {
-        was_created = true;
+        created = true;
         if (next_revision_.load() == 0) next_revision_ = response.header().revision() + 1;
         connected_ = true;
         connection.mark_ok(endpoint);
@@ -152,7 +156,7 @@ bool EtcdWatcher::run_stream(std::size_t endpoint, Status& why) {
     why = EtcdConnection::to_status("watch " + prefix_, status);
     if (why.ok()) why = Status(ErrorCode::unavailable, "stream closed by etcd");
   }
-  if (!ended && !was_created && !stopping()) connection.mark_failed(endpoint, status);
+  if (!ended && !created && !stopping()) connection.mark_failed(endpoint, status);
   return ended;
 }
 

@@ -56,7 +56,8 @@ class EtcdWatcher {
   EtcdWatcher& operator=(const EtcdWatcher&) = delete;
 
   // Ends the watch and waits for its thread (unless called from a callback);
-  // no callback runs after it returns. Idempotent.
+  // no callback runs after it returns. A watcher waiting for a connection
+  // notices within EtcdClientOptions::attempt_timeout. Idempotent.
   void stop();
 
   // The revision the watch resumes from: one past the last delivered event
@@ -72,8 +73,8 @@ class EtcdWatcher {
               EventsCallback on_events, EndedCallback on_ended);
   void run();
   // One stream, until it breaks or the watch ends: true when the watch ended
-  // for good (with `why` set), false to reconnect.
-  bool run_stream(std::size_t endpoint, Status& why);
+  // for good (with `why` set), false to reconnect. `created`: etcd accepted it.
+  bool run_stream(std::size_t endpoint, Status& why, bool& created);
   bool stopping() const;
   // Waits up to `pause` unless stopped first.
   void pause_unless_stopped(std::chrono::milliseconds pause);
