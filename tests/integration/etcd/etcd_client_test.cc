@@ -1,5 +1,10 @@
 #include "replication/etcd/etcd_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/integration/etcd/etcd_test_helpers.h"
@@ -123,6 +128,57 @@ TEST_CASE("etcd client with a dead endpoint first still reads and writes", "[etc
   REQUIRE(read.ok());
   CHECK(read->kvs.size() == 3);
   CHECK(client->is_reachable());
+}
+
+// A loopback port that takes TCP connections (the kernel's backlog) and never
+// answers a byte: a member that hangs. Closed with the object.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+        ::listen(fd_, 16) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+    }
+  }
+  ~SilentListener() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST_CASE("etcd client moves past an endpoint that hangs after one attempt deadline",
+          "[etcd][endpoints]") {
+  auto etcd = started_etcd();
+  SilentListener hung;
+  REQUIRE(hung.port() != 0);
+  auto client = etcd_client(hung.url() + "," + etcd->client_url());
+  // A read is retried on the next endpoint once the hung one's attempt
+  // deadline passes (or it never completes a connection).
+  auto read = client->get("/t/k");
+  INFO(read.status().to_string());
+  REQUIRE(read.ok());
+  CHECK_FALSE(read->has_value());
+  // From then on the live member is the current endpoint: writes go there.
+  auto put = client->put("/t/k", "v");
+  INFO(put.status().to_string());
+  REQUIRE(put.ok());
+  auto again = client->get("/t/k");
+  REQUIRE(again.ok());
+  REQUIRE(again->has_value());
+  CHECK((*again)->value == "v");
 }
 
 TEST_CASE("etcd client reports an unreachable etcd as unavailable within its deadline",
