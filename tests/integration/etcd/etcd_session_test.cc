@@ -119,6 +119,26 @@ TEST_CASE("etcd session counts its lease lost when etcd stops answering for a TT
   CHECK(wait_until([&] { return !key_exists(*client, "/t/member"); }, 15s, 100ms));
 }
 
+TEST_CASE("etcd session outlives a crash and restart of etcd shorter than its TTL",
+          "[etcd][session]") {
+  auto etcd = started_etcd();
+  auto client = etcd_client(etcd->client_url());
+  LossRecord loss;
+  EtcdSessionOptions options;
+  options.ttl = 6s;
+  auto session = EtcdSession::start(*client, options, loss.callback());
+  REQUIRE(session.ok());
+  REQUIRE((*session)->put("/t/member", "1").ok());
+  etcd->kill();
+  INFO(etcd->error());
+  REQUIRE(etcd->start());
+  // The restarted member extends every lease by its TTL; the session's
+  // renewals reach it again and the key stays, past two more TTLs.
+  CHECK_FALSE(wait_until([&] { return loss.lost.load() || !key_exists(*client, "/t/member"); },
+                         12s, 200ms));
+  CHECK((*session)->is_alive());
+}
+
 TEST_CASE("etcd claim lets one live session hold a key; a second fails with a clear error",
           "[etcd][session][registration]") {
   auto etcd = started_etcd();
