@@ -61,6 +61,7 @@ void EtcdWatcher::run() {
   { std::lock_guard lock(mu_); }  // start() has assigned thread_
   EtcdConnection& connection = client_.connection();
   std::chrono::milliseconds backoff = connection.options().initial_backoff;
+  bool in_outage = false;
   // Bounded by stop(): every pass opens one stream, and waits between passes.
   while (!stopping()) {
     const std::size_t endpoint = connection.current();
@@ -74,9 +75,13 @@ void EtcdWatcher::run() {
       if (on_ended_) on_ended_(why);
       return;
     }
-    etcd_logger()->warn("etcd watch {}: stream to {} lost ({}); resuming from revision {}",
-                        prefix_, connection.endpoint(endpoint).url, why.message(),
-                        next_revision_.load());
+    // One warning per outage (the loss of a stream that was up, or the first
+    // failure); the retries after it only at debug level.
+    const auto level = created || !in_outage ? spdlog::level::warn : spdlog::level::debug;
+    etcd_logger()->log(level, "etcd watch {}: stream to {} lost ({}); resuming from revision {}",
+                       prefix_, connection.endpoint(endpoint).url, why.message(),
+                       next_revision_.load());
+    in_outage = true;
     // A stream that was up starts the backoff over; one that never came up doubles it.
     if (created) backoff = connection.options().initial_backoff;
     pause_unless_stopped(backoff);
