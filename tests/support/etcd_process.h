@@ -17,7 +17,8 @@ namespace strata::testing {
 // brings the same member back on the same address and data. One test thread
 // uses it.
 //
-// start() waits (with a deadline) until etcd answers GET /health. Output goes
+// start() waits (with a deadline) until etcd answers GET /health; the first
+// start picks new ports when another process took one meanwhile. Output goes
 // to etcd.log in the data directory's parent; error() includes its tail when
 // start fails. The destructor stops a running etcd by its PID (SIGTERM, then
 // SIGKILL); etcd also gets SIGKILL when the thread that started it exits
@@ -57,6 +58,8 @@ class EtcdProcess {
   const std::string& error() const { return error_; }
 
  private:
+  // One launch and wait; `exited`: etcd ended before it was healthy.
+  bool launch(bool& exited);
   bool healthy() const;
   std::string log_tail() const;
 
@@ -67,6 +70,7 @@ class EtcdProcess {
   int client_port_ = 0;
   int peer_port_ = 0;
   pid_t pid_ = -1;
+  bool started_once_ = false;
   std::string error_;
 };
 

@@ -181,6 +181,28 @@ TEST_CASE("etcd client moves past an endpoint that hangs after one attempt deadl
   CHECK((*again)->value == "v");
 }
 
+TEST_CASE("etcd test member picks other ports when its first ones were taken meanwhile",
+          "[etcd][support]") {
+  testing::EtcdProcess etcd;
+  const int picked = etcd.client_port();
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(picked));
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                     ::listen(fd, 4) == 0;
+  const bool started = bound && etcd.start();
+  ::close(fd);
+  REQUIRE(bound);
+  INFO(etcd.error());
+  REQUIRE(started);
+  CHECK(etcd.client_port() != picked);
+  auto client = etcd_client(etcd.client_url());
+  CHECK(client->put("/t/k", "v").ok());
+}
+
 TEST_CASE("etcd client reports an unreachable etcd as unavailable within its deadline",
           "[etcd][endpoints]") {
   const std::string dead_a = "http://127.0.0.1:" + std::to_string(testing::pick_free_port());
