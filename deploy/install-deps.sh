@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages (and npm packages) Strata needs that are
 # missing; does nothing when all are present.
-# Usage: deploy/install-deps.sh [build|test|kafka-clients|jvm]...
+# Usage: deploy/install-deps.sh [build|test|cluster|kafka-clients|jvm]...
 #   build          compilers, CMake and every library the broker links (default)
 #   test           build + what the tests drive Strata with: Catch2, clang-14 and
-#                  its libFuzzer runtime for the fuzz targets (includes kafka-clients)
+#                  its libFuzzer runtime for the fuzz targets, etcd for the etcd
+#                  client's tests (includes cluster, kafka-clients and jvm)
+#   cluster        what a local cluster (deploy/local-cluster.sh) runs beside the
+#                  brokers: etcd 3.4 (etcd-server) and etcdctl (etcd-client)
 #   kafka-clients  the real Kafka clients of the compatibility suite (tests/system):
 #                  kcat, librdkafka, confluent-kafka-python, kafka-python (Debian)
 #                  and kafkajs 2.2.4 with pure-JS codecs (npm, pinned), installed
@@ -24,6 +27,9 @@ build_packages=(
 # fuzz targets of deploy/test.sh's fuzz stage; llvm-14 has llvm-symbolizer for
 # readable crash stacks. strace injects the EIO of the storage-error test.
 test_packages=(catch2 clang-14 libclang-rt-14-dev llvm-14 strace)
+# Cluster mode's metadata store: etcd 3.4 and its CLI. The package starts no
+# daemon where there is no systemd; tests and local-cluster.sh start etcd by hand.
+cluster_packages=(etcd-server etcd-client)
 # python3-snappy/lz4/zstandard: kafka-python's codecs for compressed batches.
 kafka_client_packages=(
   kcat librdkafka-dev python3-confluent-kafka python3-kafka
@@ -44,12 +50,13 @@ groups=("$@")
 for group in "${groups[@]}"; do
   case "$group" in
     build) wanted+=("${build_packages[@]}") ;;
-    test) wanted+=("${build_packages[@]}" "${test_packages[@]}" "${kafka_client_packages[@]}"
-                 "${jvm_packages[@]}")
+    test) wanted+=("${build_packages[@]}" "${test_packages[@]}" "${cluster_packages[@]}"
+                 "${kafka_client_packages[@]}" "${jvm_packages[@]}")
           want_npm=true ;;
+    cluster) wanted+=("${cluster_packages[@]}") ;;
     kafka-clients) wanted+=("${kafka_client_packages[@]}"); want_npm=true ;;
     jvm) wanted+=("${jvm_packages[@]}") ;;
-    *) echo "install-deps: unknown group '$group' (expected build, test, kafka-clients or jvm)" >&2
+    *) echo "install-deps: unknown group '$group' (expected build, test, cluster, kafka-clients or jvm)" >&2
        exit 2 ;;
   esac
 done
