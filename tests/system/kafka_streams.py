@@ -13,8 +13,9 @@ driver's own count of that half, close it; produce the second half, start
 it again (the store restores from the changelog), and wait for the exact
 counts of the whole text. After each run the changelog must hold one record
 per counted word (nothing compacted away or lost) with the right latest
-value per word, and the internal topics, their partition counts and
-cleanup policies must be the same on both brokers.
+value per word, the repartition topic must have been purged (its log start
+moved by DeleteRecords), and the internal topics, their partition counts
+and cleanup policies must be the same on both brokers.
 
 Exit status 0 when every check passed against both brokers, else 1 (also
 when the JVM, Maven Central with an empty cache, or a broker is missing:
@@ -137,6 +138,12 @@ class Run:
         self.check(label + " changelog values", r.get("changelog_wrong") == "0",
                    "%s words' latest changelog value is not their count"
                    % r.get("changelog_wrong"))
+        # Streams purges its repartition topic (DeleteRecords) after commits
+        # every 200 ms (WordCount sets repartition.purge.interval.ms).
+        self.check(label + " repartition purged",
+                   int(r.get("repartition_start_sum", "0")) > 0,
+                   "no repartition partition's log start moved (DeleteRecords): %s..%s"
+                   % (r.get("repartition_start_sum"), r.get("repartition_end_sum")))
         self.check(label + " changelog cleanup.policy",
                    r.get("changelog_cleanup_policy") == "compact",
                    "DescribeConfigs says %s" % r.get("changelog_cleanup_policy"))

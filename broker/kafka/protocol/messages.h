@@ -8,6 +8,7 @@
 #include "broker/kafka/protocol/create_partitions.h"
 #include "broker/kafka/protocol/create_topics.h"
 #include "broker/kafka/protocol/delete_groups.h"
+#include "broker/kafka/protocol/delete_records.h"
 #include "broker/kafka/protocol/delete_topics.h"
 #include "broker/kafka/protocol/describe_configs.h"
 #include "broker/kafka/protocol/describe_groups.h"
@@ -34,7 +35,7 @@ using RequestBody =
                  HeartbeatRequest, LeaveGroupRequest, SyncGroupRequest, DescribeGroupsRequest,
                  ListGroupsRequest, ApiVersionsRequest, CreateTopicsRequest, DeleteTopicsRequest,
                  InitProducerIdRequest, DescribeConfigsRequest, CreatePartitionsRequest,
-                 DeleteGroupsRequest>;
+                 DeleteGroupsRequest, DeleteRecordsRequest>;
 
 using ResponseBody =
     std::variant<ProduceResponse, FetchResponse, ListOffsetsResponse, MetadataResponse,
@@ -42,7 +43,8 @@ using ResponseBody =
                  JoinGroupResponse, HeartbeatResponse, LeaveGroupResponse, SyncGroupResponse,
                  DescribeGroupsResponse, ListGroupsResponse, ApiVersionsResponse,
                  CreateTopicsResponse, DeleteTopicsResponse, InitProducerIdResponse,
-                 DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse>;
+                 DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse,
+                 DeleteRecordsResponse>;
 
 // The api key of whichever alternative `body` holds.
 template <typename Variant>
