@@ -101,6 +101,7 @@ class Steps:
     def run(self):
         self.broker.start()
         self.topics()
+        self.topic_changes()
         self.produce_and_consume()
         self.groups()
 
@@ -113,14 +114,7 @@ class Steps:
         out = self.tool("topics-list", "kafka-topics", ["--list", "--exclude-internal"])
         self.results["topics-list"] = {"topics": sorted(out.split())}
         self.expect("topics-list", TOPIC in out.split(), repr(out))
-        out = self.tool("topics-describe", "kafka-topics", ["--describe", "--topic", TOPIC])
-        summary, parts = {}, []
-        for line in out.splitlines():
-            fields = dict(f.split(": ", 1) for f in line.strip().split("\t") if ": " in f)
-            if "Partition" in fields:
-                parts.append(fields)
-            elif "PartitionCount" in fields:
-                summary = fields
+        summary, parts = self.describe_topic("topics-describe", TOPIC)
         nodes = {p.get(k) for p in parts for k in ("Leader", "Replicas", "Isr")}
         # Kafka 4 (KRaft with eligible leader replicas) sets min.insync.replicas
         # cluster-wide, so it shows as a non-default config of every topic;
@@ -142,7 +136,51 @@ class Steps:
             "elr": elr("Elr"), "last_known_elr": elr("LastKnownElr"),
         }
         self.expect("topics-describe", summary.get("PartitionCount") == str(PARTITIONS) and
-                    len(parts) == PARTITIONS and len(nodes) == 1, repr(out))
+                    len(parts) == PARTITIONS and len(nodes) == 1, repr((summary, parts)))
+
+    def describe_topic(self, step, topic):
+        """kafka-topics --describe: the summary and partition lines as fields."""
+        out = self.tool(step, "kafka-topics", ["--describe", "--topic", topic])
+        summary, parts = {}, []
+        for line in out.splitlines():
+            fields = dict(f.split(": ", 1) for f in line.strip().split("\t") if ": " in f)
+            if "Partition" in fields:
+                parts.append(fields)
+            elif "PartitionCount" in fields:
+                summary = fields
+        return summary, parts
+
+    def topic_changes(self):
+        """A topic with configs, grown, then deleted."""
+        other = TOPIC + "-compact"
+        out = self.tool("topics-create-configs", "kafka-topics", [
+            "--create", "--topic", other, "--partitions", "1", "--replication-factor", "1",
+            "--config", "cleanup.policy=compact", "--config", "retention.ms=86400000"])
+        self.expect("topics-create-configs", out.strip() == "Created topic %s." % other,
+                    repr(out))
+        summary, _ = self.describe_topic("describe-configs", other)
+        configs = sorted(c for c in summary.get("Configs", "").strip().split(",")
+                         if c and not c.startswith("min.insync.replicas="))
+        self.results["describe-configs"] = {"configs": configs}
+        self.expect("describe-configs",
+                    configs == ["cleanup.policy=compact", "retention.ms=86400000"],
+                    "Configs: %r" % summary.get("Configs"))
+        self.tool("topics-alter", "kafka-topics", ["--alter", "--topic", other,
+                                                   "--partitions", "2"])
+        summary, parts = self.describe_topic("describe-altered", other)
+        self.results["describe-altered"] = {
+            "partition_count": summary.get("PartitionCount"),
+            "partitions": [p.get("Partition") for p in parts]}
+        self.expect("describe-altered", summary.get("PartitionCount") == "2", repr(summary))
+        self.tool("topics-delete", "kafka-topics", ["--delete", "--topic", other])
+        # Deletion is asynchronous on Kafka: list until it is gone (bounded).
+        for _ in range(10):
+            out = self.tool("topics-list-after-delete", "kafka-topics",
+                            ["--list", "--exclude-internal"])
+            if other not in out.split():
+                break
+        self.results["topics-list-after-delete"] = {"topics": sorted(out.split())}
+        self.expect("topics-list-after-delete", other not in out.split(), repr(out))
 
     def consume(self, step, max_messages):
         out = self.tool(step, "kafka-console-consumer", [
@@ -215,6 +253,22 @@ class Steps:
         self.results["consume-after-reset"] = {"records": lines}
         self.expect("consume-after-reset", len(lines) == want,
                     "read %d records, want %d" % (len(lines), want))
+        out = self.tool("reset-dry-run", "kafka-consumer-groups", [
+            "--reset-offsets", "--group", GROUP, "--topic", TOPIC, "--to-earliest",
+            "--dry-run"])
+        rows = sorted(table(out), key=lambda r: int(r.get("PARTITION", "-1")))
+        self.results["reset-dry-run"] = {"rows": [[r.get("PARTITION"), r.get("NEW-OFFSET")]
+                                                  for r in rows]}
+        rows = self.describe("describe-after-dry-run")
+        self.expect("describe-after-dry-run", all(r["LAG"] == "0" for r in rows),
+                    "a dry run changed offsets: %s" % rows)
+        out = self.tool("groups-delete", "kafka-consumer-groups", ["--delete", "--group", GROUP])
+        self.results["groups-delete"] = {"output": out.strip()}
+        self.expect("groups-delete", "Deletion of requested consumer groups" in out and
+                    "successful" in out, repr(out))
+        out = self.tool("groups-list-after-delete", "kafka-consumer-groups", ["--list"])
+        self.results["groups-list-after-delete"] = {"groups": sorted(out.split())}
+        self.expect("groups-list-after-delete", GROUP not in out.split(), repr(out))
 
 
 def compare(kafka, strata):
