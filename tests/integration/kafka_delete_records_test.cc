@@ -85,6 +85,10 @@ TEST_CASE("DeleteRecords moves the log start, persists it, and refuses offsets p
     REQUIRE(past);
     CHECK(past->topics.at(0).partitions.at(0).error_code ==
           to_int(KafkaError::offset_out_of_range));
+    auto negative = client.call<DeleteRecordsResponse>(2, delete_before("t", {{0, -2}}));
+    REQUIRE(negative);
+    CHECK(negative->topics.at(0).partitions.at(0).error_code ==
+          to_int(KafkaError::offset_out_of_range));
     auto unknown = client.call<DeleteRecordsResponse>(2, delete_before("nope", {{0, 1}}));
     REQUIRE(unknown);
     CHECK(unknown->topics.at(0).name == "nope");

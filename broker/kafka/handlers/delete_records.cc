@@ -46,16 +46,18 @@ void handle_delete_records(HandlerContext& ctx, RequestContext request,
   auto pending = std::make_shared<PendingDelete>();
   pending->request = std::move(request);
   // Shape the response first, so the strands only fill in their own slot.
-  std::vector<std::pair<DeleteRecordsResponse::Partition*, std::shared_ptr<Partition>>> work;
-  std::vector<std::int64_t> offsets;
+  struct Slot {
+    DeleteRecordsResponse::Partition* out;
+    std::shared_ptr<Partition> partition;
+    std::int64_t offset;
+  };
+  std::vector<Slot> work;
   for (const DeleteRecordsRequest::Topic& topic : body.topics) {
     auto& out_topic = pending->response.topics.emplace_back();
     out_topic.name = topic.name;
+    // Reserved: the slots' addresses must not move (moving the outer
+    // vector keeps each inner buffer where it is).
     out_topic.partitions.reserve(topic.partitions.size());
-  }
-  for (std::size_t t = 0; t < body.topics.size(); ++t) {
-    const DeleteRecordsRequest::Topic& topic = body.topics[t];
-    auto& out_topic = pending->response.topics[t];
     auto found = ctx.topics.find_topic(topic.name);
     for (const DeleteRecordsRequest::Partition& p : topic.partitions) {
       auto& out = out_topic.partitions.emplace_back();
@@ -64,8 +66,7 @@ void handle_delete_records(HandlerContext& ctx, RequestContext request,
       if (st.ok()) {
         auto partition = (*found)->find_partition(p.partition_index);
         if (partition.ok()) {
-          work.emplace_back(&out, *partition);
-          offsets.push_back(p.offset);
+          work.push_back({&out, *partition, p.offset});
           continue;
         }
         st = partition.status();
@@ -78,10 +79,10 @@ void handle_delete_records(HandlerContext& ctx, RequestContext request,
     return;
   }
   pending->outstanding = work.size();
-  for (std::size_t i = 0; i < work.size(); ++i) {
-    DeleteRecordsResponse::Partition* out = work[i].first;
-    Offset before(offsets[i] < 0 ? -1 : offsets[i]);
-    work[i].second->delete_records(before, [pending, out](Result<Offset> start) {
+  for (Slot& slot : work) {
+    // -1 is the high watermark; any other negative offset is out of range.
+    slot.partition->delete_records(Offset(slot.offset), [pending, out = slot.out](
+                                                            Result<Offset> start) {
       {
         std::lock_guard lock(pending->mu);
         if (start.ok()) {
