@@ -59,6 +59,9 @@ class TopicConfig {
   // The partition log settings these configs give.
   storage::LogOptions log_options() const;
   bool durable() const { return durable_; }
+  // cleanup.policy includes delete: retention applies and DeleteRecords may
+  // remove records (Kafka refuses it on compact-only topics).
+  bool allows_deletion() const { return cleanup_delete_; }
   std::size_t max_message_bytes() const { return max_message_bytes_; }
 
  private:

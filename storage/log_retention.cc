@@ -72,8 +72,13 @@ Status PartitionLog::advance_log_start(Offset new_start) {
   if (count > 0) {
     publish(SegmentList(list->begin() + static_cast<std::ptrdiff_t>(count), list->end()));
   }
-  logger()->info("{}: log start moved to {} segments_deleted={}", name_, new_start.value(),
-                 count);
+  // Kafka Streams moves it after every commit: info only when files go.
+  if (count > 0) {
+    logger()->info("{}: log start moved to {} segments_deleted={}", name_, new_start.value(),
+                   count);
+  } else {
+    logger()->debug("{}: log start moved to {}", name_, new_start.value());
+  }
   return remove_segments(victims, dir_);
 }
 

@@ -164,6 +164,16 @@ TEST_CASE("CreateTopics takes cleanup.policy and message.timestamp.type as Kafka
   CHECK(value_of(0, "cleanup.policy") == "compact");
   CHECK(value_of(0, "message.timestamp.type") == "CreateTime");
   CHECK(value_of(1, "cleanup.policy") == "compact,delete");
+
+  // Kafka refuses DeleteRecords on a compact-only topic, not on compact,delete.
+  auto compact = client.call<DeleteRecordsResponse>(2, delete_before("app-store-changelog",
+                                                                     {{0, 0}}));
+  REQUIRE(compact);
+  CHECK(compact->topics.at(0).partitions.at(0).error_code ==
+        to_int(KafkaError::policy_violation));
+  auto mixed = client.call<DeleteRecordsResponse>(2, delete_before("both", {{0, 0}}));
+  REQUIRE(mixed);
+  CHECK(mixed->topics.at(0).partitions.at(0).error_code == 0);
 }
 
 }  // namespace strata::testing

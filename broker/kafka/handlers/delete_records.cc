@@ -1,7 +1,8 @@
 // DeleteRecords (key 21), v0-2: per partition, moves the log start offset
 // up to the given offset (-1: the high watermark) on the partition's strand
 // and answers the new log start as the low watermark. An offset above the
-// high watermark is OFFSET_OUT_OF_RANGE, as in Kafka. Answers once every
+// high watermark is OFFSET_OUT_OF_RANGE and a compact-only topic
+// POLICY_VIOLATION, as in Kafka. Answers once every
 // partition has finished, in request order (the connection's sequencer
 // keeps the order across requests).
 #include <memory>
@@ -34,8 +35,9 @@ struct PendingDelete {
   }
 };
 
-void fail(DeleteRecordsResponse::Partition& out, const Status& st) {
-  out.error_code = kafka_error_code(st, KafkaSubject::topic);
+void fail(DeleteRecordsResponse::Partition& out, const Status& st,
+          KafkaSubject subject = KafkaSubject::topic) {
+  out.error_code = kafka_error_code(st, subject);
   out.low_watermark = -1;
 }
 
@@ -59,10 +61,18 @@ void handle_delete_records(HandlerContext& ctx, RequestContext request,
     // vector keeps each inner buffer where it is).
     out_topic.partitions.reserve(topic.partitions.size());
     auto found = ctx.topics.find_topic(topic.name);
+    // Kafka: the records of a compact-only topic cannot be deleted.
+    const bool allowed = !found.ok() || (*found)->config.allows_deletion();
     for (const DeleteRecordsRequest::Partition& p : topic.partitions) {
       auto& out = out_topic.partitions.emplace_back();
       out.partition_index = p.partition_index;
       Status st = found.status();
+      if (st.ok() && !allowed) {
+        fail(out, unsupported_error(topic.name + ": cleanup.policy=compact, records cannot be "
+                                    "deleted"),
+             KafkaSubject::record_deletion);
+        continue;
+      }
       if (st.ok()) {
         auto partition = (*found)->find_partition(p.partition_index);
         if (partition.ok()) {
