@@ -148,6 +148,32 @@ void Partition::run_retention() {
   });
 }
 
+void Partition::delete_records(Offset before, std::function<void(Result<Offset>)> done) {
+  asio::post(strand_, [self = shared_from_this(), before, done = std::move(done)] {
+    if (self->is_closed()) {
+      done(Status(ErrorCode::shutting_down, self->name_ + ": partition is closed"));
+      return;
+    }
+    const Offset hw = self->high_watermark();
+    const Offset target = before == Offset(-1) ? hw : before;
+    // Kafka: only what consumers may already see can be deleted.
+    if (target < Offset(0) || target > hw) {
+      done(out_of_range_error(self->name_ + ": cannot delete records before " +
+                              std::to_string(target.value()) + ": the high watermark is " +
+                              std::to_string(hw.value())));
+      return;
+    }
+    const Offset start_before = self->log_->log_start_offset();
+    Status st = self->log_->advance_log_start(target);
+    if (!st.ok()) {
+      done(st);
+      return;
+    }
+    if (self->log_->log_start_offset() != start_before) self->notify_change();
+    done(self->log_->log_start_offset());
+  });
+}
+
 void Partition::close(bool remove_files, std::function<void(Status)> done) {
   asio::post(strand_, [self = shared_from_this(), remove_files, done = std::move(done)] {
     self->closed_.store(true, std::memory_order_release);

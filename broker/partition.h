@@ -73,6 +73,11 @@ class Partition : public std::enable_shared_from_this<Partition> {
   void append(Buffer batch, AppendCallback done);
   // Deletes segments past retention, on the strand.
   void run_retention();
+  // Kafka's DeleteRecords, on the strand: moves the log start up to
+  // `before` (-1: the high watermark) and calls `done` with the log start
+  // offset afterwards. Errors: out_of_range (above the high watermark),
+  // the log's error (io_error, shutting_down when closed).
+  void delete_records(Offset before, std::function<void(Result<Offset>)> done);
   // Closes the log on the strand (and removes its directory when
   // `remove_files`), wakes every waiter, then calls `done` with the outcome.
   void close(bool remove_files, std::function<void(Status)> done);

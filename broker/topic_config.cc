@@ -18,6 +18,29 @@ Result<std::int64_t> parse_int(const std::string& name, const std::string& value
   return out;
 }
 
+// cleanup.policy: a list of "delete" and "compact" (Kafka's spellings),
+// each at most once. Returns whether "delete" is in it.
+Result<bool> parse_cleanup_policy(const std::string& name, const std::string& value) {
+  bool has_delete = false;
+  bool has_compact = false;
+  std::size_t at = 0;
+  while (at <= value.size()) {
+    std::size_t comma = value.find(',', at);
+    if (comma == std::string::npos) comma = value.size();
+    std::string item = value.substr(at, comma - at);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    bool& seen = item == "delete" ? has_delete : has_compact;
+    if ((item != "delete" && item != "compact") || seen) {
+      return invalid_argument_error(name + ": '" + value +
+                                    "' is not a list of delete and compact, each at most once");
+    }
+    seen = true;
+    at = comma + 1;
+  }
+  return has_delete;
+}
+
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
@@ -47,6 +70,15 @@ Result<TopicConfig> TopicConfig::make(std::map<std::string, std::string> overrid
                         parse_int(name, value, 61,
                                   static_cast<std::int64_t>(defaults.max_message_bytes)));
       c.max_message_bytes_ = static_cast<std::size_t>(v);
+    } else if (name == "cleanup.policy") {
+      STRATA_TRY_ASSIGN(c.cleanup_delete_, parse_cleanup_policy(name, value));
+      c.cleanup_policy_ = value;
+    } else if (name == "message.timestamp.type") {
+      // LogAppendTime would need the broker to rewrite batch timestamps.
+      if (value != "CreateTime") {
+        return invalid_argument_error(name + ": '" + value +
+                                      "' is not supported (only CreateTime)");
+      }
     } else if (name == "durability") {
       if (value != "fsync" && value != "async") {
         return invalid_argument_error(name + ": '" + value + "' is not fsync or async");
@@ -65,8 +97,10 @@ std::vector<TopicConfigEntry> TopicConfig::effective() const {
     return TopicConfigEntry{name, std::move(value), !overrides_.contains(name)};
   };
   return {
+      entry("cleanup.policy", cleanup_policy_),
       entry("durability", durable_ ? "fsync" : "async"),
       entry("max.message.bytes", std::to_string(max_message_bytes_)),
+      entry("message.timestamp.type", "CreateTime"),
       entry("retention.bytes", std::to_string(retention_bytes_)),
       entry("retention.ms", std::to_string(retention_ms_)),
       entry("segment.bytes", std::to_string(segment_bytes_)),
@@ -78,8 +112,9 @@ storage::LogOptions TopicConfig::log_options() const {
   storage::LogOptions o;
   o.segment_bytes = segment_bytes_;
   o.segment_ms = segment_ms_;
-  o.retention_bytes = retention_bytes_;
-  o.retention_ms = retention_ms_;
+  // Not compacted yet, so a compact-only topic keeps every record.
+  o.retention_bytes = cleanup_delete_ ? retention_bytes_ : storage::LogOptions::kUnlimited;
+  o.retention_ms = cleanup_delete_ ? retention_ms_ : storage::LogOptions::kUnlimited;
   o.max_batch_bytes = max_message_bytes_;
   o.durable = durable_;
   return o;

@@ -41,7 +41,10 @@ struct TopicConfigEntry {
 // the configs set on the topic. An immutable value; any thread.
 //
 // Supported names (Kafka's meanings): retention.ms, retention.bytes,
-// segment.bytes, segment.ms, max.message.bytes, durability (fsync|async).
+// segment.bytes, segment.ms, max.message.bytes, cleanup.policy,
+// message.timestamp.type (CreateTime only), durability (fsync|async).
+// cleanup.policy=compact (without delete) keeps every record: Strata does
+// not compact yet, and a compacted topic is never trimmed by retention.
 class TopicConfig {
  public:
   // Validates `overrides` against the supported names and value ranges.
@@ -56,6 +59,9 @@ class TopicConfig {
   // The partition log settings these configs give.
   storage::LogOptions log_options() const;
   bool durable() const { return durable_; }
+  // cleanup.policy includes delete: retention applies and DeleteRecords may
+  // remove records (Kafka refuses it on compact-only topics).
+  bool allows_deletion() const { return cleanup_delete_; }
   std::size_t max_message_bytes() const { return max_message_bytes_; }
 
  private:
@@ -67,6 +73,8 @@ class TopicConfig {
   std::int64_t segment_ms_ = 0;
   std::size_t max_message_bytes_ = 0;
   bool durable_ = true;
+  std::string cleanup_policy_ = "delete";
+  bool cleanup_delete_ = true;
 };
 
 // Checks a topic name: 1..249 characters of [A-Za-z0-9._-], not "." or "..".

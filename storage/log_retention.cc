@@ -51,6 +51,37 @@ Result<std::size_t> PartitionLog::apply_retention() {
   return count;
 }
 
+Status PartitionLog::advance_log_start(Offset new_start) {
+  if (closed_) return Status(ErrorCode::shutting_down, name_ + ": log is closed");
+  const Offset end = log_end_offset();
+  if (new_start > end) {
+    return out_of_range_error(name_ + ": cannot move the log start to " +
+                              std::to_string(new_start.value()) + ", past the log end " +
+                              std::to_string(end.value()));
+  }
+  if (new_start <= log_start_offset()) return Status::ok_status();
+  std::shared_ptr<const SegmentList> list = snapshot();
+  // Segments whose data all lies below the new start (never the active one).
+  std::size_t count = 0;
+  while (count + 1 < list->size() && (*list)[count + 1]->base_offset() <= new_start) ++count;
+  // Checkpoint first, as in apply_retention: a crash before the unlinks
+  // leaves segments below the start, which the next open deletes.
+  STRATA_TRY(CheckpointFile::write(dir_ / kLogStartFile, new_start.value()));
+  log_start_.store(new_start.value(), std::memory_order_release);
+  SegmentList victims(list->begin(), list->begin() + static_cast<std::ptrdiff_t>(count));
+  if (count > 0) {
+    publish(SegmentList(list->begin() + static_cast<std::ptrdiff_t>(count), list->end()));
+  }
+  // Kafka Streams moves it after every commit: info only when files go.
+  if (count > 0) {
+    logger()->info("{}: log start moved to {} segments_deleted={}", name_, new_start.value(),
+                   count);
+  } else {
+    logger()->debug("{}: log start moved to {}", name_, new_start.value());
+  }
+  return remove_segments(victims, dir_);
+}
+
 Status PartitionLog::truncate_to(Offset offset) {
   if (closed_) return Status(ErrorCode::shutting_down, name_ + ": log is closed");
   const Offset start = log_start_offset();

@@ -71,7 +71,7 @@ std::string_view to_string(WriteState state);
 // LogManager), owned by one replica.
 //
 // Threads: ONE WRITER at a time calls append*, roll, truncate_to,
-// apply_retention and close (the partition's owner strand). Readers (read,
+// apply_retention, advance_log_start and close (the partition's owner strand). Readers (read,
 // offset_for_timestamp, the accessors, segments) may run on any thread at
 // any time: they see an immutable segment-list snapshot and the active
 // segment only up to its published end. when_flushed and sync may run on any
@@ -136,6 +136,14 @@ class PartitionLog {
   // timestamp), oldest first, and advances the persisted log start offset.
   // Returns the number of segments deleted.
   Result<std::size_t> apply_retention();
+  // Kafka's DeleteRecords: moves the log start offset up to `new_start`
+  // (persisted before it is published; reads below it fail out_of_range)
+  // and deletes the closed segments wholly below it. A start inside a
+  // segment keeps that segment. No-op when new_start <= log_start_offset().
+  // Requires new_start <= log_end_offset() (else out_of_range); the caller
+  // bounds it by what consumers may see (the high watermark).
+  // Errors: out_of_range, io_error, shutting_down.
+  Status advance_log_start(Offset new_start);
   // Out of space only: when the data dir has room for a largest batch
   // (max_batch_bytes) again, cuts the log back to acked_end() (the bytes of
   // the failed write and every append that was never acknowledged go: their

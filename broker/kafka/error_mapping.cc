@@ -51,6 +51,7 @@ KafkaError to_kafka_error(ErrorCode code, KafkaSubject subject) {
     case ErrorCode::too_large:
       return KafkaError::message_too_large;
     case ErrorCode::unsupported:
+      if (subject == S::record_deletion) return KafkaError::policy_violation;
       return subject == S::record ? KafkaError::unsupported_compression_type
                                   : KafkaError::unsupported_version;
     case ErrorCode::shutting_down:

@@ -113,9 +113,12 @@ TEST_CASE("bad topic names, partition counts and configs are refused with their 
   CHECK(create_topic(*channel, std::string(249, 'a'), 1).error().code() == v1::NONE);
   CHECK(create_topic(*channel, "t", -1).error().code() == v1::INVALID_PARTITIONS);
   CHECK(create_topic(*channel, "t", 1000000).error().code() == v1::INVALID_PARTITIONS);
-  auto bad_config = create_topic(*channel, "t", 1, {{"cleanup.policy", "compact"}});
+  auto bad_config = create_topic(*channel, "t", 1, {{"cleanup.policy", "compaction"}});
   CHECK(bad_config.error().code() == v1::INVALID_CONFIG);
   CHECK(bad_config.error().message().find("cleanup.policy") != std::string::npos);
+  auto unknown_config = create_topic(*channel, "t", 1, {{"no.such.config", "1"}});
+  CHECK(unknown_config.error().code() == v1::INVALID_CONFIG);
+  CHECK(unknown_config.error().message().find("no.such.config") != std::string::npos);
   CHECK(create_topic(*channel, "t", 1, {{"durability", "maybe"}}).error().code() ==
         v1::INVALID_CONFIG);
 

@@ -3,6 +3,7 @@
 add_executable(kafka_integration_tests
   kafka_bad_input_test.cc
   kafka_client.cc
+  kafka_delete_records_test.cc
   kafka_group_config_test.cc
   kafka_listener_test.cc
   kafka_metrics_test.cc

@@ -24,6 +24,8 @@ void handle_create_topics(HandlerContext& ctx, RequestContext request,
                           strata::kafka::CreateTopicsRequest body);
 void handle_delete_topics(HandlerContext& ctx, RequestContext request,
                           strata::kafka::DeleteTopicsRequest body);
+void handle_delete_records(HandlerContext& ctx, RequestContext request,
+                           strata::kafka::DeleteRecordsRequest body);
 void handle_create_partitions(HandlerContext& ctx, RequestContext request,
                               strata::kafka::CreatePartitionsRequest body);
 void handle_describe_configs(HandlerContext& ctx, RequestContext request,

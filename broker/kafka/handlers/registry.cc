@@ -37,6 +37,8 @@ void run(HandlerContext& ctx, RequestContext request, RequestBody body) {
           handle_create_topics(ctx, std::move(request), std::move(b));
         } else if constexpr (std::is_same_v<T, DeleteTopicsRequest>) {
           handle_delete_topics(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, DeleteRecordsRequest>) {
+          handle_delete_records(ctx, std::move(request), std::move(b));
         } else if constexpr (std::is_same_v<T, CreatePartitionsRequest>) {
           handle_create_partitions(ctx, std::move(request), std::move(b));
         } else if constexpr (std::is_same_v<T, DescribeConfigsRequest>) {

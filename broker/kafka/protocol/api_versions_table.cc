@@ -9,7 +9,7 @@ namespace {
 
 // Ranges from docs/kafka-protocol.md (KAFKA-NOTES §1, "Strata advertises");
 // flexible-from versions from Kafka's message schemas.
-constexpr std::array<ApiVersionRange, 22> kApis{{
+constexpr std::array<ApiVersionRange, 23> kApis{{
     // Produce v0-2 stay advertised (librdkafka gates gzip/snappy/lz4 on
     // Produce v0, KAFKA-18659) but are refused: they carry magic 0/1 sets.
     {ApiKey::produce, "Produce", 0, 7, 3, 9},
@@ -30,6 +30,7 @@ constexpr std::array<ApiVersionRange, 22> kApis{{
     {ApiKey::api_versions, "ApiVersions", 0, 3, 0, 3},
     {ApiKey::create_topics, "CreateTopics", 2, 4, 2, 5},
     {ApiKey::delete_topics, "DeleteTopics", 1, 3, 1, 4},
+    {ApiKey::delete_records, "DeleteRecords", 0, 2, 0, 2},
     {ApiKey::init_producer_id, "InitProducerId", 0, 4, 0, 2},
     {ApiKey::describe_configs, "DescribeConfigs", 1, 2, 1, 4},
     {ApiKey::sasl_authenticate, "SaslAuthenticate", 0, 2, 0, 2},

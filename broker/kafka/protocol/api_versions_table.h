@@ -29,6 +29,7 @@ enum class ApiKey : std::int16_t {
   api_versions = 18,
   create_topics = 19,
   delete_topics = 20,
+  delete_records = 21,
   init_producer_id = 22,
   describe_configs = 32,
   sasl_authenticate = 36,

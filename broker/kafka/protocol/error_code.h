@@ -39,6 +39,7 @@ enum class KafkaError : std::int16_t {
   invalid_config = 40,
   not_controller = 41,
   invalid_request = 42,
+  policy_violation = 44,
   out_of_order_sequence_number = 45,
   invalid_producer_epoch = 47,
   kafka_storage_error = 56,

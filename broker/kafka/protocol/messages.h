@@ -8,6 +8,7 @@
 #include "broker/kafka/protocol/create_partitions.h"
 #include "broker/kafka/protocol/create_topics.h"
 #include "broker/kafka/protocol/delete_groups.h"
+#include "broker/kafka/protocol/delete_records.h"
 #include "broker/kafka/protocol/delete_topics.h"
 #include "broker/kafka/protocol/describe_configs.h"
 #include "broker/kafka/protocol/describe_groups.h"
@@ -36,7 +37,8 @@ using RequestBody =
                  HeartbeatRequest, LeaveGroupRequest, SyncGroupRequest, DescribeGroupsRequest,
                  ListGroupsRequest, ApiVersionsRequest, CreateTopicsRequest, DeleteTopicsRequest,
                  InitProducerIdRequest, DescribeConfigsRequest, CreatePartitionsRequest,
-                 DeleteGroupsRequest, SaslHandshakeRequest, SaslAuthenticateRequest>;
+                 DeleteGroupsRequest, SaslHandshakeRequest, SaslAuthenticateRequest,
+                 DeleteRecordsRequest>;
 
 using ResponseBody =
     std::variant<ProduceResponse, FetchResponse, ListOffsetsResponse, MetadataResponse,
@@ -45,7 +47,7 @@ using ResponseBody =
                  DescribeGroupsResponse, ListGroupsResponse, ApiVersionsResponse,
                  CreateTopicsResponse, DeleteTopicsResponse, InitProducerIdResponse,
                  DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse,
-                 SaslHandshakeResponse, SaslAuthenticateResponse>;
+                 SaslHandshakeResponse, SaslAuthenticateResponse, DeleteRecordsResponse>;
 
 // The api key of whichever alternative `body` holds.
 template <typename Variant>

@@ -97,7 +97,7 @@ TEST_CASE("a v2 request header keeps client_id's int16 length and adds tags",
 }
 
 TEST_CASE("the API table matches the advertised ranges", "[kafka][protocol][frame]") {
-  CHECK(supported_apis().size() == 22);
+  CHECK(supported_apis().size() == 23);
   CHECK(is_advertised(to_int(ApiKey::produce), 0));
   CHECK_FALSE(is_served(to_int(ApiKey::produce), 2));
   CHECK(is_served(to_int(ApiKey::produce), 3));
@@ -110,6 +110,9 @@ TEST_CASE("the API table matches the advertised ranges", "[kafka][protocol][fram
   CHECK_FALSE(is_flexible(17, 1));
   CHECK(is_flexible(36, 2));  // SaslAuthenticate
   CHECK_FALSE(is_advertised(36, 3));
+  CHECK(is_advertised(to_int(ApiKey::delete_records), 2));
+  CHECK(is_flexible(to_int(ApiKey::delete_records), 2));
+  CHECK_FALSE(is_flexible(to_int(ApiKey::delete_records), 1));
   CHECK(api_name(3) == "Metadata");
   CHECK(api_name(77) == "api key 77");
   std::int16_t last = -1;

@@ -534,4 +534,31 @@ void fill(Counter& c, SaslAuthenticateResponse& m) {
   m.auth_bytes = blob(c);
   m.session_lifetime_ms = next<std::int64_t>(c);
 }
+
+void fill(Counter& c, DeleteRecordsRequest& m) {
+  for (int i = 0; i < 2; ++i) {
+    auto& topic = m.topics.emplace_back();
+    topic.name = text(c);
+    for (int j = 0; j < 2; ++j) {
+      auto& partition = topic.partitions.emplace_back();
+      partition.partition_index = next<std::int32_t>(c);
+      partition.offset = next<std::int64_t>(c);
+    }
+  }
+  m.timeout_ms = next<std::int32_t>(c);
+}
+
+void fill(Counter& c, DeleteRecordsResponse& m) {
+  m.throttle_time_ms = next<std::int32_t>(c);
+  for (int i = 0; i < 2; ++i) {
+    auto& topic = m.topics.emplace_back();
+    topic.name = text(c);
+    for (int j = 0; j < 2; ++j) {
+      auto& partition = topic.partitions.emplace_back();
+      partition.partition_index = next<std::int32_t>(c);
+      partition.low_watermark = next<std::int64_t>(c);
+      partition.error_code = next<std::int16_t>(c);
+    }
+  }
+}
 }  // namespace strata::kafka::testing

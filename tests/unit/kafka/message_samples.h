@@ -62,6 +62,8 @@ STRATA_KAFKA_SAMPLE(SaslHandshakeRequest)
 STRATA_KAFKA_SAMPLE(SaslHandshakeResponse)
 STRATA_KAFKA_SAMPLE(SaslAuthenticateRequest)
 STRATA_KAFKA_SAMPLE(SaslAuthenticateResponse)
+STRATA_KAFKA_SAMPLE(DeleteRecordsRequest)
+STRATA_KAFKA_SAMPLE(DeleteRecordsResponse)
 #undef STRATA_KAFKA_SAMPLE
 
 // A sample of the alternative of `Variant` for `key`.

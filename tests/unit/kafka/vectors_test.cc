@@ -273,5 +273,48 @@ TEST_CASE("librdkafka's flexible OffsetFetch v7 request", "[kafka][protocol][vec
   }
 }
 
+TEST_CASE("the Java client's flexible DeleteRecords v2 request, and its answer (#15)",
+          "[kafka][protocol][vectors]") {
+  Bytes b;
+  b.u8({0x00, 0x15, 0x00, 0x02, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x05}).text("admin").u8({0x00})
+      .u8({0x02})                              // one topic (compact)
+      .u8({0x04}).text("r-p")                  // name
+      .u8({0x03})                              // two partitions
+      .u8({0x00, 0x00, 0x00, 0x00})            // partition 0
+      .u8({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2c})  // offset 300
+      .u8({0x00})                              // partition tags
+      .u8({0x00, 0x00, 0x00, 0x02})            // partition 2
+      .u8({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})  // -1: the high watermark
+      .u8({0x00})
+      .u8({0x00})                              // topic tags
+      .u8({0x00, 0x00, 0x75, 0x30})            // timeout_ms 30000
+      .u8({0x00});                             // body tags
+  const Request r = decode_ok(b.out);
+  const auto& body = std::get<DeleteRecordsRequest>(r.body);
+  REQUIRE(body.topics.size() == 1);
+  CHECK(body.topics[0].name == "r-p");
+  REQUIRE(body.topics[0].partitions.size() == 2);
+  CHECK(body.topics[0].partitions[0] == DeleteRecordsRequest::Partition{0, 300});
+  CHECK(body.topics[0].partitions[1] == DeleteRecordsRequest::Partition{2, -1});
+  CHECK(body.timeout_ms == 30000);
+  CHECK(encode_ok(r) == b.framed());
+
+  DeleteRecordsResponse response;
+  response.topics.push_back({"r-p", {{0, 300, 0}, {2, -1, 1}}});
+  Buffer frame;
+  REQUIRE(append_response(frame, 42, 2, response).ok());
+  Bytes want;
+  want.u8({0x00, 0x00, 0x00, 0x2a, 0x00})      // correlation id, header v1 tags
+      .u8({0x00, 0x00, 0x00, 0x00})            // throttle_time_ms
+      .u8({0x02}).u8({0x04}).text("r-p").u8({0x03})
+      .u8({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x00})
+      .u8({0x00})
+      .u8({0x00, 0x00, 0x00, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x01})
+      .u8({0x00})
+      .u8({0x00})                              // topic tags
+      .u8({0x00});                             // body tags
+  CHECK(frame == want.framed());
+}
+
 }  // namespace
 }  // namespace strata::kafka

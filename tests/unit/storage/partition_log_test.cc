@@ -213,6 +213,52 @@ TEST_CASE("retention by size deletes the oldest closed segments and never the ac
   CHECK(log->log_end_offset() == Offset(60));
 }
 
+TEST_CASE("advance_log_start moves the start inside a segment, deletes the segments below and "
+          "persists it (DeleteRecords, #15)",
+          "[storage][partition_log][retention]") {
+  TempDir tmp;
+  LogOptions o = small_log_options();
+  auto dir = tmp / "p-0";
+  {
+    auto log = open_log(dir, o);
+    append_batches(*log, 20);  // segments at 0, 18, 36 and the active one at 54; end 60
+    REQUIRE(log->advance_log_start(Offset(25)).ok());
+    CHECK(log->log_start_offset() == Offset(25));
+    CHECK(log->segments().size() == 3);
+    CHECK_FALSE(std::filesystem::exists(dir / "00000000000000000000.log"));
+    auto below = log->read(Offset(24), 100);
+    REQUIRE(below.status() == ErrorCode::out_of_range);
+    CHECK(below.status().message().find("[25, 60]") != std::string::npos);
+    // Whole batches: the one holding offset 25 starts at 24, as in Kafka.
+    auto first = log->read(Offset(25), 1);
+    REQUIRE(first.ok());
+    CHECK(base_offsets(*first) == std::vector<Offset>{Offset(24)});
+    // Lower starts change nothing; a start past the end is refused.
+    REQUIRE(log->advance_log_start(Offset(10)).ok());
+    CHECK(log->log_start_offset() == Offset(25));
+    auto past = log->advance_log_start(Offset(61));
+    CHECK(past.code() == ErrorCode::out_of_range);
+    CHECK(log->log_start_offset() == Offset(25));
+  }
+  {
+    auto log = open_log(dir, o);
+    CHECK(log->log_start_offset() == Offset(25));
+    CHECK(log->log_end_offset() == Offset(60));
+    // Up to the end: every closed segment goes, the active one stays.
+    REQUIRE(log->advance_log_start(Offset(60)).ok());
+    CHECK(log->segments().size() == 1);
+    CHECK(log->log_start_offset() == Offset(60));
+    auto empty = log->read(Offset(60), 100);
+    REQUIRE(empty.ok());
+    CHECK(empty->empty());
+    append_batches(*log, 1);
+    CHECK(log->log_end_offset() == Offset(63));
+  }
+  auto log = open_log(dir, o);
+  CHECK(log->log_start_offset() == Offset(60));
+  CHECK(log->log_end_offset() == Offset(63));
+}
+
 TEST_CASE("retention by time deletes closed segments whose newest batch is too old",
           "[storage][partition_log][retention]") {
   TempDir tmp;
