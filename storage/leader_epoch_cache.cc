@@ -160,4 +160,12 @@ EpochEndOffset LeaderEpochCache::end_offset_for(LeaderEpoch requested, Offset lo
   return {std::prev(higher)->epoch, higher->start_offset};
 }
 
+std::optional<LeaderEpoch> LeaderEpochCache::epoch_for_offset(Offset offset) const {
+  std::lock_guard lock(mu_);
+  auto after = std::upper_bound(entries_.begin(), entries_.end(), offset,
+                                [](Offset o, const EpochEntry& x) { return o < x.start_offset; });
+  if (after == entries_.begin()) return std::nullopt;
+  return std::prev(after)->epoch;
+}
+
 }  // namespace strata::storage

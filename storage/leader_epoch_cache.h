@@ -79,6 +79,9 @@ class LeaderEpochCache {
   // `requested` (or `requested` itself when below every entry) with the
   // start offset of the first entry above it.
   EpochEndOffset end_offset_for(LeaderEpoch requested, Offset log_end) const;
+  // The epoch `offset` was written under (Kafka's epochForOffset): the
+  // latest entry starting at or below it; nullopt when none does.
+  std::optional<LeaderEpoch> epoch_for_offset(Offset offset) const;
 
  private:
   // Writes `next` and, once it is durable, makes it the cache.

@@ -196,6 +196,11 @@ class PartitionLog {
   EpochEndOffset end_offset_for_epoch(LeaderEpoch epoch) const {
     return epochs_->end_offset_for(epoch, log_end_offset());
   }
+  // The epoch `offset` was written under; nullopt when the checkpoint has
+  // no entry at or below it.
+  std::optional<LeaderEpoch> epoch_for_offset(Offset offset) const {
+    return epochs_->epoch_for_offset(offset);
+  }
   std::uint64_t size_bytes() const;
   std::vector<SegmentInfo> segments() const;
   // The lowest offset at which a segment was found damaged at open, if any.

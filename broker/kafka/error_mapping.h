@@ -18,6 +18,7 @@ enum class KafkaSubject {
   sequence,         // an idempotent producer's sequence numbers
   group,            // a group id or member
   offset_metadata,  // an offset commit's metadata
+  leader_epoch,     // a client's current leader epoch, checked by the replica
 };
 
 // The one mapping from Strata's error codes to Kafka's (docs/kafka-protocol.md).

@@ -29,6 +29,7 @@ enum class ApiKey : std::int16_t {
   create_topics = 19,
   delete_topics = 20,
   init_producer_id = 22,
+  offset_for_leader_epoch = 23,
   describe_configs = 32,
   create_partitions = 37,
   delete_groups = 42,

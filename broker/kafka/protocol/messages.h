@@ -22,6 +22,7 @@
 #include "broker/kafka/protocol/metadata.h"
 #include "broker/kafka/protocol/offset_commit.h"
 #include "broker/kafka/protocol/offset_fetch.h"
+#include "broker/kafka/protocol/offset_for_leader_epoch.h"
 #include "broker/kafka/protocol/produce.h"
 #include "broker/kafka/protocol/sync_group.h"
 
@@ -34,7 +35,7 @@ using RequestBody =
                  HeartbeatRequest, LeaveGroupRequest, SyncGroupRequest, DescribeGroupsRequest,
                  ListGroupsRequest, ApiVersionsRequest, CreateTopicsRequest, DeleteTopicsRequest,
                  InitProducerIdRequest, DescribeConfigsRequest, CreatePartitionsRequest,
-                 DeleteGroupsRequest>;
+                 DeleteGroupsRequest, OffsetForLeaderEpochRequest>;
 
 using ResponseBody =
     std::variant<ProduceResponse, FetchResponse, ListOffsetsResponse, MetadataResponse,
@@ -42,7 +43,8 @@ using ResponseBody =
                  JoinGroupResponse, HeartbeatResponse, LeaveGroupResponse, SyncGroupResponse,
                  DescribeGroupsResponse, ListGroupsResponse, ApiVersionsResponse,
                  CreateTopicsResponse, DeleteTopicsResponse, InitProducerIdResponse,
-                 DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse>;
+                 DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse,
+                 OffsetForLeaderEpochResponse>;
 
 // The api key of whichever alternative `body` holds.
 template <typename Variant>

@@ -34,6 +34,7 @@ void response_fields(Io& io, std::int16_t v, M& m) {
       io.int16(partition.error_code);
       io.int32(partition.partition_index);
       io.int32(partition.leader_id);
+      if (v >= 7) io.int32(partition.leader_epoch);
       io.int32_array(partition.replica_nodes);
       io.int32_array(partition.isr_nodes);
       if (v >= 5) io.int32_array(partition.offline_replicas);

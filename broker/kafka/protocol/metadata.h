@@ -1,6 +1,6 @@
 #pragma once
 
-// Metadata (key 3), v0-6: brokers, topics, partition leaders and replicas.
+// Metadata (key 3), v0-7: brokers, topics, partition leaders and replicas.
 // v0: an empty topic list means all topics; v1+: null means all, empty none.
 
 #include <cstdint>
@@ -40,6 +40,7 @@ struct MetadataResponse {
       std::int16_t error_code = 0;
       std::int32_t partition_index = 0;
       std::int32_t leader_id = -1;
+      std::int32_t leader_epoch = -1;  // v7+
       std::vector<std::int32_t> replica_nodes;
       std::vector<std::int32_t> isr_nodes;
       std::vector<std::int32_t> offline_replicas;  // v5+

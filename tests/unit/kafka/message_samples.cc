@@ -68,6 +68,7 @@ void fill(Counter& c, MetadataResponse& m) {
       partition.error_code = next<std::int16_t>(c);
       partition.partition_index = next<std::int32_t>(c);
       partition.leader_id = next<std::int32_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
       partition.replica_nodes = int32s(c);
       partition.isr_nodes = int32s(c);
       partition.offline_replicas = int32s(c);
@@ -169,6 +170,7 @@ void fill(Counter& c, ListOffsetsRequest& m) {
     for (int j = 0; j < 2; ++j) {
       auto& partition = topic.partitions.emplace_back();
       partition.partition_index = next<std::int32_t>(c);
+      partition.current_leader_epoch = next<std::int32_t>(c);
       partition.timestamp = next<std::int64_t>(c);
     }
   }
@@ -185,6 +187,7 @@ void fill(Counter& c, ListOffsetsResponse& m) {
       partition.error_code = next<std::int16_t>(c);
       partition.timestamp = next<std::int64_t>(c);
       partition.offset = next<std::int64_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
     }
   }
 }
@@ -516,6 +519,35 @@ void fill(Counter& c, DeleteGroupsResponse& m) {
     auto& result = m.results.emplace_back();
     result.group_id = text(c);
     result.error_code = next<std::int16_t>(c);
+  }
+}
+
+void fill(Counter& c, OffsetForLeaderEpochRequest& m) {
+  m.replica_id = next<std::int32_t>(c);
+  for (int i = 0; i < 2; ++i) {
+    auto& topic = m.topics.emplace_back();
+    topic.topic = text(c);
+    for (int j = 0; j < 2; ++j) {
+      auto& partition = topic.partitions.emplace_back();
+      partition.partition = next<std::int32_t>(c);
+      partition.current_leader_epoch = next<std::int32_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
+    }
+  }
+}
+
+void fill(Counter& c, OffsetForLeaderEpochResponse& m) {
+  m.throttle_time_ms = next<std::int32_t>(c);
+  for (int i = 0; i < 2; ++i) {
+    auto& topic = m.topics.emplace_back();
+    topic.topic = text(c);
+    for (int j = 0; j < 2; ++j) {
+      auto& partition = topic.partitions.emplace_back();
+      partition.error_code = next<std::int16_t>(c);
+      partition.partition = next<std::int32_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
+      partition.end_offset = next<std::int64_t>(c);
+    }
   }
 }
 }  // namespace strata::kafka::testing

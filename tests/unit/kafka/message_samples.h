@@ -58,6 +58,8 @@ STRATA_KAFKA_SAMPLE(CreatePartitionsRequest)
 STRATA_KAFKA_SAMPLE(CreatePartitionsResponse)
 STRATA_KAFKA_SAMPLE(DeleteGroupsRequest)
 STRATA_KAFKA_SAMPLE(DeleteGroupsResponse)
+STRATA_KAFKA_SAMPLE(OffsetForLeaderEpochRequest)
+STRATA_KAFKA_SAMPLE(OffsetForLeaderEpochResponse)
 #undef STRATA_KAFKA_SAMPLE
 
 // A sample of the alternative of `Variant` for `key`.
