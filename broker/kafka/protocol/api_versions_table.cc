@@ -15,7 +15,7 @@ constexpr std::array<ApiVersionRange, 21> kApis{{
     {ApiKey::produce, "Produce", 0, 7, 3, 9},
     {ApiKey::fetch, "Fetch", 4, 11, 4, 12},
     {ApiKey::list_offsets, "ListOffsets", 1, 5, 1, 6},
-    {ApiKey::metadata, "Metadata", 0, 7, 0, 9},
+    {ApiKey::metadata, "Metadata", 0, 9, 0, 9},
     {ApiKey::offset_commit, "OffsetCommit", 1, 7, 1, 8},
     {ApiKey::offset_fetch, "OffsetFetch", 1, 7, 1, 6},
     {ApiKey::find_coordinator, "FindCoordinator", 0, 2, 0, 3},

@@ -18,8 +18,8 @@ struct ListOffsetsRequest {
   struct Topic {
     struct Partition {
       std::int32_t partition_index = 0;
-      std::int32_t current_leader_epoch = -1;  // v4+
       std::int64_t timestamp = 0;
+      std::int32_t current_leader_epoch = -1;  // v4+ (on the wire before timestamp)
       bool operator==(const Partition&) const = default;
     };
     std::string name;

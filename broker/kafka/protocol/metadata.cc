@@ -11,6 +11,8 @@ void request_fields(Io& io, std::int16_t v, M& m) {
     io.tagged_fields();
   });
   if (v >= 4) io.boolean(m.allow_auto_topic_creation);
+  if (v >= 8 && v <= 10) io.boolean(m.include_cluster_authorized_operations);
+  if (v >= 8) io.boolean(m.include_topic_authorized_operations);
   io.tagged_fields();
 }
 
@@ -40,8 +42,10 @@ void response_fields(Io& io, std::int16_t v, M& m) {
       if (v >= 5) io.int32_array(partition.offline_replicas);
       io.tagged_fields();
     });
+    if (v >= 8) io.int32(topic.topic_authorized_operations);
     io.tagged_fields();
   });
+  if (v >= 8 && v <= 10) io.int32(m.cluster_authorized_operations);
   io.tagged_fields();
 }
 

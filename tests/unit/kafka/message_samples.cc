@@ -45,6 +45,8 @@ void fill(Counter& c, MetadataRequest& m) {
     topic.name = text(c);
   }
   m.allow_auto_topic_creation = true;
+  m.include_cluster_authorized_operations = true;
+  m.include_topic_authorized_operations = true;
 }
 
 void fill(Counter& c, MetadataResponse& m) {
@@ -73,6 +75,7 @@ void fill(Counter& c, MetadataResponse& m) {
       partition.isr_nodes = int32s(c);
       partition.offline_replicas = int32s(c);
     }
+    topic.topic_authorized_operations = next<std::int32_t>(c);
   }
 }
 
@@ -170,8 +173,8 @@ void fill(Counter& c, ListOffsetsRequest& m) {
     for (int j = 0; j < 2; ++j) {
       auto& partition = topic.partitions.emplace_back();
       partition.partition_index = next<std::int32_t>(c);
-      partition.current_leader_epoch = next<std::int32_t>(c);
       partition.timestamp = next<std::int64_t>(c);
+      partition.current_leader_epoch = next<std::int32_t>(c);
     }
   }
 }
