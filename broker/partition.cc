@@ -30,22 +30,35 @@ Partition::Partition(TopicPartition tp, std::shared_ptr<storage::PartitionLog> l
     : tp_(std::move(tp)),
       name_(tp_.to_string()),
       log_(std::move(log)),
-      durable_(log_->options().durable),
       strand_(asio::make_strand(pool.get_executor())),
-      resume_timer_(strand_) {}
+      resume_timer_(strand_),
+      high_watermark_(log_->acked_end().value()) {}
 
-void Partition::append(Buffer batch, AppendCallback done) {
+void Partition::append(Buffer batch, Acks acks, AppendCallback done) {
+  // One replica: the ISR is this one, so acks=all and acks=1 both wait for
+  // the batch to be committed (the high watermark passing it), and acks=0
+  // does too, which keeps a connection's later requests behind it. A
+  // replicated partition waits for the followers under acks=all only.
+  (void)acks;
   asio::post(strand_, [self = shared_from_this(), batch = std::move(batch),
                        done = std::move(done)]() mutable {
+    if (!self->is_leader()) {
+      done(Status(ErrorCode::not_leader, self->name_ + ": this broker does not lead it"));
+      return;
+    }
     // The durable callback may run inline (async topics) before append()
     // returns; it only posts, and the posted work runs after this handler,
     // once `appended` is filled in.
     auto header = parse_batch_header(batch);
     const bool idempotent = header.ok() && header->producer_id >= 0;
     if (idempotent && self->check_producer(*header, done)) return;
+    // Outside the CRC: the batch stays valid. The log starts the epoch in
+    // its checkpoint when this is its first batch.
+    if (header.ok()) set_partition_leader_epoch(batch, self->leader_epoch());
     auto appended = std::make_shared<storage::AppendResult>();
     auto result = self->log_->append(std::span<std::byte>(batch), [self, done, appended](Status st) {
       asio::post(self->strand_, [self, done, appended, st] {
+        self->advance_high_watermark();
         self->notify_change();
         if (st.ok()) {
           done(*appended);
@@ -86,7 +99,8 @@ bool Partition::check_producer(const RecordBatchHeader& header, AppendCallback& 
   original.last_offset = (*checked)->last_offset;
   log_->when_flushed(original.last_offset + 1,
                      [self = shared_from_this(), done = std::move(done), original](Status st) {
-                       asio::post(self->strand_, [done, original, st] {
+                       asio::post(self->strand_, [self, done, original, st] {
+                         self->advance_high_watermark();
                          if (st.ok()) {
                            done(original);
                          } else {
@@ -202,9 +216,36 @@ Result<std::optional<storage::TimestampOffset>> Partition::offset_for_timestamp(
   return log_->offset_for_timestamp(ts);
 }
 
-Offset Partition::high_watermark() const {
-  // Single node: committed = durable here (or appended, for async topics).
-  return durable_ ? log_->flushed_end() : log_->log_end_offset();
+void Partition::advance_high_watermark() {
+  // Single replica: committed = acknowledged by this log (fsynced, or
+  // written for async topics).
+  const std::int64_t acked = log_->acked_end().value();
+  if (acked > high_watermark_.load(std::memory_order_relaxed)) {
+    high_watermark_.store(acked, std::memory_order_release);
+  }
+}
+
+LeaderEpoch Partition::leader_epoch() const {
+  return log_->latest_leader_epoch().value_or(LeaderEpoch(0));
+}
+
+Status Partition::check_leader_epoch(std::optional<LeaderEpoch> current) const {
+  if (!is_leader()) return Status(ErrorCode::not_leader, name_ + ": this broker does not lead it");
+  if (!current || current->value() < 0) return Status::ok_status();
+  const LeaderEpoch mine = leader_epoch();
+  if (*current < mine) {
+    return Status(ErrorCode::stale_epoch, name_ + ": leader epoch " +
+                                              std::to_string(current->value()) +
+                                              " is older than the current " +
+                                              std::to_string(mine.value()));
+  }
+  if (*current > mine) {
+    return Status(ErrorCode::unavailable, name_ + ": leader epoch " +
+                                              std::to_string(current->value()) +
+                                              " is newer than this replica's " +
+                                              std::to_string(mine.value()));
+  }
+  return Status::ok_status();
 }
 
 std::uint64_t Partition::change_seq() const {

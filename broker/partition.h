@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <asio/steady_timer.hpp>
@@ -28,16 +29,33 @@ class Flusher;
 
 namespace strata::broker {
 
-// One partition on this (standalone) node: its log, its owner strand and the
-// fetch waiters that want to hear when it changes. Created by TopicManager,
-// shared (shared_ptr) by the topic table and every request in flight on it.
+// What a producer waits for before its batch counts as written (Kafka's
+// acks: 0, 1, all = -1).
+enum class Acks : std::int8_t {
+  none,    // acks=0: the front end sends no answer
+  leader,  // acks=1: the leader has it (durable under the topic's durability)
+  all,     // acks=all: the high watermark passed it
+};
+
+// One partition replica on this node: its log, its owner strand, its role
+// (leader or follower), leader epoch and high watermark, and the fetch
+// waiters that want to hear when it changes. The one seam between the front
+// ends (Kafka, native) and storage: they ask it who leads, which epoch is
+// current, what consumers may see and when an append is acknowledged.
+// Created by TopicManager, shared (shared_ptr) by the topic table and every
+// request in flight on it.
+//
+// Standalone (today the only mode): this broker leads every partition, the
+// leader epoch is the latest in the log's leader-epoch checkpoint (0 for a
+// log with none), and the in-sync replicas are this one, so the high
+// watermark is the log's acknowledged end: the fsynced end for durable
+// topics, the log end for durability=async topics.
 //
 // Threads: append(), run_retention() and close() may be called from any
 // thread; the work runs on the partition's strand (the one writer of the
-// log). Reads and accessors run on the calling thread (a pool thread: they
-// may touch the disk, so never on a gRPC thread). Consumers see records
-// below high_watermark(): the fsynced end for durable topics, the log end
-// for durability=async topics.
+// log, and of the high watermark). Reads and accessors run on the calling
+// thread (a pool thread: they may touch the disk, so never on a gRPC
+// thread). Consumers see records below high_watermark().
 //
 // Storage errors: appends fail with the log's error while it is not
 // writable (storage::WriteState). When a write ran out of space, a timer on
@@ -47,8 +65,8 @@ namespace strata::broker {
 class Partition : public std::enable_shared_from_this<Partition> {
  public:
   using Executor = asio::strand<asio::thread_pool::executor_type>;
-  // Gets the append result (or its error) once the batch is acknowledged:
-  // durable for fsync topics, appended for async ones. Runs on the strand.
+  // Gets the append result (or its error) once the batch is acknowledged
+  // (see append). Runs on the strand.
   using AppendCallback = std::function<void(Result<storage::AppendResult>)>;
 
   // Opens (recovering) the log in `dir`. Blocking: disk I/O.
@@ -65,12 +83,18 @@ class Partition : public std::enable_shared_from_this<Partition> {
   Partition(const Partition&) = delete;
   Partition& operator=(const Partition&) = delete;
 
-  // Appends one batch (validated by the log) on the strand. A batch with a
-  // producer id is checked against the idempotent-producer state first: a
-  // retry of a retained batch completes with its original offsets (once
-  // durable) and appends nothing; errors fenced (stale epoch) and
-  // out_of_range (sequence out of order).
-  void append(Buffer batch, AppendCallback done);
+  // Appends one batch (validated by the log) on the strand, stamped with
+  // this replica's leader epoch (the batch header's partitionLeaderEpoch),
+  // and calls `done` once `acks` is met. Appends take effect in the order of
+  // the calls. On this single-replica broker every level completes when the
+  // high watermark passes the batch (it is durable for fsync topics, written
+  // for async ones): acks=0 too, so that a connection's later requests see
+  // it. A batch with a producer id is checked against the idempotent-producer
+  // state first: a retry of a retained batch completes with its original
+  // offsets (once committed) and appends nothing; errors fenced (stale
+  // producer epoch) and out_of_range (sequence out of order). Errors:
+  // not_leader when this replica does not lead, and the log's.
+  void append(Buffer batch, Acks acks, AppendCallback done);
   // Deletes segments past retention, on the strand.
   void run_retention();
   // Kafka's DeleteRecords, on the strand: moves the log start up to
@@ -88,7 +112,30 @@ class Partition : public std::enable_shared_from_this<Partition> {
   Result<Bytes> read(Offset from, std::size_t max_bytes) const;
   Result<std::optional<storage::TimestampOffset>> offset_for_timestamp(std::int64_t ts) const;
 
-  Offset high_watermark() const;
+  // The end of what every in-sync replica holds acknowledged: consumers see
+  // the records below it. Rises only (set on the strand).
+  Offset high_watermark() const { return Offset(high_watermark_.load(std::memory_order_acquire)); }
+  // Whether this broker leads the partition (always, standalone).
+  bool is_leader() const { return true; }
+  // The current leader epoch: the latest of the log's leader-epoch
+  // checkpoint, 0 for a log with none.
+  LeaderEpoch leader_epoch() const;
+  // Checks a client's idea of the leader epoch (Kafka's
+  // current_leader_epoch; nullopt or a negative epoch: not checked). Errors:
+  // stale_epoch when it is older than leader_epoch() (Kafka:
+  // FENCED_LEADER_EPOCH), unavailable when newer (UNKNOWN_LEADER_EPOCH),
+  // not_leader when this replica does not lead.
+  Status check_leader_epoch(std::optional<LeaderEpoch> current) const;
+  // Where `epoch` ends in this replica's log (Kafka's OffsetForLeaderEpoch;
+  // storage::LeaderEpochCache::end_offset_for).
+  storage::EpochEndOffset end_offset_for_epoch(LeaderEpoch epoch) const {
+    return log_->end_offset_for_epoch(epoch);
+  }
+  // The leader epoch `offset` was written under (Kafka's ListOffsets
+  // answers it); nullopt when unknown (no stamped batch at or below it).
+  std::optional<LeaderEpoch> epoch_for_offset(Offset offset) const {
+    return log_->epoch_for_offset(offset);
+  }
   // Whether it takes appends, and why not (ok when writable).
   storage::WriteState write_state() const { return log_->write_state(); }
   Status write_error() const { return log_->health(); }
@@ -119,6 +166,8 @@ class Partition : public std::enable_shared_from_this<Partition> {
   static constexpr std::chrono::milliseconds kResumeMaxDelay{1000};
 
   void notify_change();
+  // On the strand: moves the high watermark up to what the log acknowledges.
+  void advance_high_watermark();
   // On the strand: after an append failed, starts the resume timer when the
   // log is out of space and the timer is not running.
   void on_append_error(const Status& st);
@@ -132,13 +181,13 @@ class Partition : public std::enable_shared_from_this<Partition> {
   const TopicPartition tp_;
   const std::string name_;
   const std::shared_ptr<storage::PartitionLog> log_;  // written on strand_ only
-  const bool durable_;
   Executor strand_;
   ProducerStateTable producers_;  // strand_ only
   asio::steady_timer resume_timer_;                  // strand_ only
   bool resume_pending_ = false;                      // strand_ only
   std::chrono::milliseconds resume_delay_ = kResumeFirstDelay;  // strand_ only
   std::atomic<bool> closed_{false};
+  std::atomic<std::int64_t> high_watermark_{0};  // written on strand_ only
 
   mutable std::mutex waiters_mu_;
   std::uint64_t change_seq_ = 0;                           // guarded by waiters_mu_

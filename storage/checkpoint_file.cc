@@ -24,17 +24,7 @@ Status CheckpointFile::write(const std::filesystem::path& path, std::int64_t val
   store_be<std::int64_t>(buf.data() + 8, value);
   store_be<std::uint32_t>(buf.data() + 16, crc32c(ByteSpan(buf.data(), kCrcCovered)));
 
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  STRATA_TRY(remove_file(tmp));
-  STRATA_TRY_ASSIGN(File file, File::open(tmp, File::Mode::create_new));
-  STRATA_TRY(file.write_at(0, buf));
-  STRATA_TRY(file.sync());
-  STRATA_TRY(file.close());
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return io_error("rename " + tmp.string() + ": " + ec.message());
-  return sync_directory(path.parent_path());
+  return replace_file_durably(path, buf);
 }
 
 Result<std::optional<std::int64_t>> CheckpointFile::read(const std::filesystem::path& path) {

@@ -166,4 +166,18 @@ Status remove_file(const std::filesystem::path& path) {
   return Status::ok_status();
 }
 
+Status replace_file_durably(const std::filesystem::path& path, ByteSpan bytes) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  STRATA_TRY(remove_file(tmp));
+  STRATA_TRY_ASSIGN(File file, File::open(tmp, File::Mode::create_new));
+  STRATA_TRY(file.write_at(0, bytes));
+  STRATA_TRY(file.sync());
+  STRATA_TRY(file.close());
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return io_error("rename " + tmp.string() + ": " + ec.message());
+  return sync_directory(path.parent_path());
+}
+
 }  // namespace strata::storage

@@ -67,4 +67,10 @@ Result<std::uint64_t> available_bytes(const std::filesystem::path& path);
 // Unlinks `path`; a missing file is not an error.
 Status remove_file(const std::filesystem::path& path);
 
+// Durably replaces the file at `path` with `bytes`: writes `<path>.tmp`,
+// fsyncs it, renames it over `path` and fsyncs the directory, so a crash
+// leaves either the old file or the new one (and maybe a stray .tmp).
+// Errors: io_error (or no_space).
+Status replace_file_durably(const std::filesystem::path& path, ByteSpan bytes);
+
 }  // namespace strata::storage

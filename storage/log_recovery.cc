@@ -120,6 +120,7 @@ Status PartitionLog::recover_on_open() {
   if (!start_ckpt || Offset(*start_ckpt) != log_start) {
     STRATA_TRY(CheckpointFile::write(dir_ / kLogStartFile, log_start.value()));
   }
+  STRATA_TRY(open_epoch_cache());
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   logger()->info("{}: opened log_start={} log_end={} segments={} clean={} took_ms={}", name_,

@@ -41,6 +41,9 @@ Result<std::size_t> PartitionLog::apply_retention() {
   // below the log start, which the next open deletes.
   STRATA_TRY(CheckpointFile::write(dir_ / kLogStartFile, new_start.value()));
   log_start_.store(new_start.value(), std::memory_order_release);
+  // After the log start: a crash in between leaves entries below it, which
+  // the next open trims.
+  STRATA_TRY(epochs_->truncate_from_start(new_start));
   SegmentList victims(list->begin(), list->begin() + static_cast<std::ptrdiff_t>(count));
   publish(SegmentList(list->begin() + static_cast<std::ptrdiff_t>(count), list->end()));
   for (const auto& v : victims) {
@@ -135,13 +138,21 @@ Status PartitionLog::truncate_to(Offset offset) {
     waiters_.erase(first, waiters_.end());
   }
   round.unlock();
+  // After the log: a crash in between leaves entries past the log end, which
+  // the next open trims.
+  Status epochs_cut = epochs_->truncate_from_end(end);
+  if (!epochs_cut.ok()) {
+    logger()->error("{}: could not trim the leader-epoch checkpoint to {}: {}", name_,
+                    end.value(), epochs_cut.to_string());
+  }
   for (auto& [at, done] : dropped) {
     done(out_of_range_error(name_ + ": truncated to " + std::to_string(end.value()) +
                             " before offset " + std::to_string(at.value()) + " was flushed"));
   }
   logger()->warn("{}: truncated to offset={} log_end={} segments_deleted={}", name_,
                  offset.value(), end.value(), victims.size());
-  return remove_segments(victims, dir_);
+  STRATA_TRY(remove_segments(victims, dir_));
+  return epochs_cut;
 }
 
 }  // namespace strata::storage

@@ -108,6 +108,10 @@ Result<std::vector<AppendResult>> PartitionLog::write_batches(
       return st;
     }
   }
+  // Before the batches: a crash between the two leaves an epoch without
+  // batches, which the next open (or append) trims; never a batch whose
+  // epoch the checkpoint does not know.
+  STRATA_TRY(assign_epochs(headers));
   const std::int64_t now = options_.clock();
   std::vector<AppendResult> results;
   results.reserve(headers.size());

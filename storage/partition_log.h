@@ -18,6 +18,7 @@
 #include "common/ids.h"
 #include "common/result.h"
 #include "common/status.h"
+#include "storage/leader_epoch_cache.h"
 #include "storage/log_options.h"
 #include "storage/segment.h"
 
@@ -109,9 +110,13 @@ class PartitionLog {
 
   // Validates `batch` (one whole RecordBatch v2, nothing after it), assigns it
   // the next offsets by rewriting its base offset in place, and writes it.
+  // A batch whose partition leader epoch is above the latest known one
+  // starts that epoch in the leader-epoch checkpoint (written durably before
+  // the batch; every append* does this).
   // Errors: too_large (> max_batch_bytes), corruption (invalid batch; nothing
   // written), no_space (the log is now out_of_space), io_error (the log is
-  // now read_only), shutting_down (closed).
+  // now read_only; or the checkpoint write failed and nothing was written),
+  // shutting_down (closed).
   Result<AppendResult> append(std::span<std::byte> batch);
   // Like append(batch); `on_durable` runs once the batch is durable (at once
   // when !durable), on the Flusher's thread or inline. Not called when the
@@ -129,11 +134,13 @@ class PartitionLog {
   // Removes every batch holding an offset >= `offset` (a batch straddling it
   // goes whole; log_end_offset() becomes its base). Requires
   // offset >= log_start_offset() (else out_of_range). Waiters beyond the new
-  // end complete with out_of_range.
+  // end complete with out_of_range. Leader epochs starting at or after the
+  // new end leave the checkpoint.
   Status truncate_to(Offset offset);
   // Deletes whole closed segments (never the active one) beyond
   // retention_bytes or older than retention_ms (by their largest batch max
-  // timestamp), oldest first, and advances the persisted log start offset.
+  // timestamp), oldest first, and advances the persisted log start offset
+  // (leader epochs wholly below it leave the checkpoint).
   // Returns the number of segments deleted.
   Result<std::size_t> apply_retention();
   // Kafka's DeleteRecords: moves the log start offset up to `new_start`
@@ -186,6 +193,22 @@ class PartitionLog {
   // durable, log_end_offset() otherwise. What a follower reports and what a
   // single replica may use as its high watermark.
   Offset acked_end() const { return options_.durable ? flushed_end() : log_end_offset(); }
+  // The leader-epoch checkpoint (docs/formats/partition-log.md): every
+  // epoch with the first offset written under it, rising; empty for a log
+  // that never stored a stamped batch.
+  std::vector<EpochEntry> leader_epochs() const { return epochs_->entries(); }
+  // The latest epoch in the checkpoint; nullopt when it is empty.
+  std::optional<LeaderEpoch> latest_leader_epoch() const;
+  // Where `epoch` ends in this log (Kafka's OffsetForLeaderEpoch; see
+  // LeaderEpochCache::end_offset_for), the latest epoch ending at the log end.
+  EpochEndOffset end_offset_for_epoch(LeaderEpoch epoch) const {
+    return epochs_->end_offset_for(epoch, log_end_offset());
+  }
+  // The epoch `offset` was written under; nullopt when the checkpoint has
+  // no entry at or below it.
+  std::optional<LeaderEpoch> epoch_for_offset(Offset offset) const {
+    return epochs_->epoch_for_offset(offset);
+  }
   std::uint64_t size_bytes() const;
   std::vector<SegmentInfo> segments() const;
   // The lowest offset at which a segment was found damaged at open, if any.
@@ -219,6 +242,16 @@ class PartitionLog {
   Status recover_on_open();
   Status open_segments(const std::vector<Offset>& bases, bool clean,
                        std::optional<Offset> recovery_point, SegmentList& out);
+
+  // log_epochs.cc
+  // Loads the leader-epoch checkpoint (rebuilding it from the batches when
+  // it is damaged, or missing on a non-empty log) and fits it to the log's
+  // start and end.
+  Status open_epoch_cache();
+  // The epochs of every batch in the log, read from their headers.
+  Result<std::vector<EpochEntry>> scan_epochs() const;
+  // Writer: starts the epochs of `headers` that are above the latest one.
+  Status assign_epochs(std::span<const RecordBatchHeader> headers);
 
   // partition_log.cc
   Result<std::vector<AppendResult>> write_batches(std::span<const std::span<std::byte>> batches,
@@ -254,6 +287,7 @@ class PartitionLog {
   const std::string name_;
   const LogOptions options_;
   Flusher* const flusher_;
+  std::unique_ptr<LeaderEpochCache> epochs_;  // set at open; mutated by the writer
 
   std::atomic<std::int64_t> log_start_{0};
   std::atomic<std::int64_t> log_end_{0};

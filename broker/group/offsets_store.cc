@@ -187,7 +187,7 @@ void OffsetsStore::append(std::vector<std::pair<std::string, std::optional<std::
   }
   Result<Buffer> batch = builder.build();
   if (!batch.ok()) return done(batch.status());
-  log_->append(std::move(batch).value(),
+  log_->append(std::move(batch).value(), Acks::all,
                [this, kv_entries = std::move(kv_entries),
                 done = std::move(done)](Result<storage::AppendResult> appended) {
                  // On the offsets partition's strand, in log order.

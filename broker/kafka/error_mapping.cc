@@ -39,13 +39,16 @@ KafkaError to_kafka_error(ErrorCode code, KafkaSubject subject) {
       // once space is free.
       return KafkaError::kafka_storage_error;
     case ErrorCode::not_leader:
-    case ErrorCode::stale_epoch:
       return KafkaError::not_leader_or_follower;
+    case ErrorCode::stale_epoch:
+      return subject == S::leader_epoch ? KafkaError::fenced_leader_epoch
+                                        : KafkaError::not_leader_or_follower;
     case ErrorCode::fenced:
       return KafkaError::invalid_producer_epoch;
     case ErrorCode::timed_out:
       return KafkaError::request_timed_out;
     case ErrorCode::unavailable:
+      if (subject == S::leader_epoch) return KafkaError::unknown_leader_epoch;
       return subject == S::group ? KafkaError::coordinator_not_available
                                  : KafkaError::leader_not_available;
     case ErrorCode::too_large:

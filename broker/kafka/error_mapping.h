@@ -19,6 +19,7 @@ enum class KafkaSubject {
   group,            // a group id or member
   offset_metadata,  // an offset commit's metadata
   record_deletion,  // DeleteRecords on a topic whose cleanup.policy forbids it
+  leader_epoch,     // a client's current leader epoch, checked by the replica
 };
 
 // The one mapping from Strata's error codes to Kafka's (docs/kafka-protocol.md).

@@ -39,7 +39,7 @@ v1::Error check_create(const v1::CreateTopicRequest& request, const TopicDefault
 void describe_partition(const Partition& p, std::int32_t node_id, v1::PartitionDescription* out) {
   out->set_partition(p.topic_partition().partition.value());
   out->set_leader_id(node_id);
-  out->set_leader_epoch(0);
+  out->set_leader_epoch(p.leader_epoch().value());
   out->add_replicas(node_id);
   out->add_isr(node_id);
   out->set_log_start_offset(p.log_start_offset().value());

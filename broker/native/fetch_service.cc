@@ -34,7 +34,7 @@ grpc::ServerUnaryReactor* FetchService::ListOffsets(grpc::CallbackServerContext*
       }
       const Partition& p = **partition;
       header->set_leader_id(ctx_.identity.node_id);
-      header->set_leader_epoch(0);
+      header->set_leader_epoch(p.leader_epoch().value());
       switch (lp.spec()) {
         case v1::OFFSET_SPEC_EARLIEST:
           out->set_offset(p.log_start_offset().value());

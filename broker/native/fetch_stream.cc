@@ -222,7 +222,7 @@ class FetchStream final : public grpc::ServerWriteReactor<v1::FetchResponse>,
       v1::FetchedPartition* out = message.add_partitions();
       out->set_partition(part.number);
       out->mutable_header()->set_leader_id(ctx_.identity.node_id);
-      out->mutable_header()->set_leader_epoch(0);
+      out->mutable_header()->set_leader_epoch(p.leader_epoch().value());
       out->set_high_watermark(hw);
       out->set_log_start_offset(log_start);
       Offset next = part.position;

@@ -13,7 +13,7 @@ void describe(const Topic& topic, std::int32_t node_id, v1::TopicMetadata* out) 
     v1::PartitionMetadata* pm = out->add_partitions();
     pm->set_partition(p->topic_partition().partition.value());
     pm->set_leader_id(node_id);
-    pm->set_leader_epoch(0);
+    pm->set_leader_epoch(p->leader_epoch().value());
     pm->add_replicas(node_id);
     pm->add_isr(node_id);
   }

@@ -25,6 +25,12 @@ ErrorSubject to_error_subject(ProduceSubject subject) {
   return ErrorSubject::none;
 }
 
+// Unspecified counts as ACKS_ALL, the safe choice (produce_service.proto).
+Acks to_acks(v1::Acks acks) {
+  if (acks == v1::ACKS_NONE) return Acks::none;
+  return acks == v1::ACKS_LEADER ? Acks::leader : Acks::all;
+}
+
 // One Produce call: reads requests, hands each batch to its partition's
 // owner strand and writes the answers as they complete. Per partition,
 // appends and answers keep request order (one strand per partition, FIFO).
@@ -105,8 +111,9 @@ class ProduceStream final : public grpc::ServerBidiReactor<v1::ProduceRequest, v
     Buffer batch = to_buffer(bytes);
     ctx_.probe.add_bytes_in(bytes.size());
     const std::shared_ptr<Partition>& partition = target.partition;
-    partition->append(std::move(batch), [this, answer, correlation_id, partition,
-                                         start](Result<storage::AppendResult> result) {
+    partition->append(std::move(batch), to_acks(request.acks()),
+                      [this, answer, correlation_id, partition,
+                       start](Result<storage::AppendResult> result) {
       std::lock_guard inner(mu_);
       if (!result.ok()) {
         logger()->info("produce {}: {}", partition->name(), result.status().to_string());

@@ -16,6 +16,7 @@ using namespace kafka;
 
 std::string stored(Buffer batch, std::int64_t base_offset) {
   set_base_offset(batch, Offset(base_offset));
+  set_partition_leader_epoch(batch, LeaderEpoch(0));  // the replica's epoch (standalone: 0)
   return std::string(as_string_view(batch));
 }
 

@@ -5,12 +5,13 @@ add_executable(kafka_integration_tests
   kafka_client.cc
   kafka_delete_records_test.cc
   kafka_group_config_test.cc
+  kafka_leader_epoch_test.cc
   kafka_listener_test.cc
   kafka_metrics_test.cc
   kafka_network_threads_test.cc
 )
 target_link_libraries(kafka_integration_tests
-  PRIVATE strata_integration_support strata::kafka_protocol PkgConfig::HTTPLIB
+  PRIVATE strata_integration_support strata::kafka_protocol strata::storage PkgConfig::HTTPLIB
           Catch2::Catch2WithMain strata::warnings)
 catch_discover_tests(kafka_integration_tests TEST_PREFIX "integration: "
   PROPERTIES LABELS integration)

@@ -24,6 +24,7 @@ std::string fetch_bytes(grpc::Channel& channel, const std::string& topic, std::i
 // The batch with its base offset set, as the log stores it.
 std::string stored(Buffer batch, std::int64_t base_offset) {
   set_base_offset(batch, Offset(base_offset));
+  set_partition_leader_epoch(batch, LeaderEpoch(0));  // the replica's epoch (standalone: 0)
   return as_string(batch);
 }
 

@@ -40,6 +40,7 @@ constexpr std::size_t kDefaultMaxMessageBytes = 1048588;
 
 std::string stored(Buffer batch, std::int64_t base_offset) {
   set_base_offset(batch, Offset(base_offset));
+  set_partition_leader_epoch(batch, LeaderEpoch(0));  // the replica's epoch (standalone: 0)
   return as_string(batch);
 }
 

@@ -1,6 +1,8 @@
 // Fetch (key 1), v4-11, sessionless: batches below the high watermark from
 // each partition, held back (long poll) until min_bytes are ready or
 // max_wait passes. last_stable_offset = high watermark (no transactions).
+// v9+: a partition whose current_leader_epoch (when >= 0) is older than the
+// replica's is answered FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -52,6 +54,10 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
           part.error = found.status();
         } else if (auto p = (*found)->find_partition(fp.partition); !p.ok()) {
           part.error = p.status();
+        } else if (Status epoch_ok = (*p)->check_leader_epoch(LeaderEpoch(fp.current_leader_epoch));
+                   !epoch_ok.ok()) {
+          part.error = epoch_ok;
+          part.error_subject = KafkaSubject::leader_epoch;
         } else {
           part.partition = std::move(p).value();
         }
@@ -73,6 +79,7 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
     Offset position;
     std::size_t max_bytes = 0;
     Status error;
+    KafkaSubject error_subject = KafkaSubject::topic;  // what `error` is about
     std::uint64_t watch_id = 0;
   };
 
@@ -166,7 +173,7 @@ class FetchCall : public std::enable_shared_from_this<FetchCall> {
       FetchResponse::Topic::Partition& out = response.responses[part.topic].partitions[part.index];
       out.partition_index = body_.topics[part.topic].partitions[part.index].partition;
       if (!part.error.ok()) {
-        out.error_code = kafka_error_code(part.error, KafkaSubject::topic);
+        out.error_code = kafka_error_code(part.error, part.error_subject);
         out.high_watermark = -1;
         out.last_stable_offset = -1;
         out.log_start_offset = -1;

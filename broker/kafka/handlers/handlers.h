@@ -34,6 +34,8 @@ void handle_find_coordinator(HandlerContext& ctx, RequestContext request,
                              strata::kafka::FindCoordinatorRequest body);
 void handle_init_producer_id(HandlerContext& ctx, RequestContext request,
                              strata::kafka::InitProducerIdRequest body);
+void handle_offset_for_leader_epoch(HandlerContext& ctx, RequestContext request,
+                                    strata::kafka::OffsetForLeaderEpochRequest body);
 
 // The group APIs, through ctx.groups (non-null).
 void handle_join_group(HandlerContext& ctx, RequestContext request,

@@ -1,6 +1,9 @@
-// ListOffsets (key 2), v1-3: per partition the offset for a timestamp:
+// ListOffsets (key 2), v1-5: per partition the offset for a timestamp:
 // -2 = log start, -1 = high watermark (= last stable offset), else the first
-// batch whose max timestamp is at or after it (-1 when none).
+// record whose timestamp is at or after it (-1 when none). v4+: the client's
+// current leader epoch is checked (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH)
+// and the answer carries the leader epoch the offset was written under (-1
+// when unknown, as for an empty partition).
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers/handlers.h"
 #include "broker/topic_manager.h"
@@ -14,7 +17,8 @@ namespace {
 constexpr std::int64_t kEarliest = -2;
 constexpr std::int64_t kLatest = -1;
 
-Status lookup(const Partition& p, std::int64_t timestamp, ListOffsetsResponse::Topic::Partition& out) {
+Status find_offset(const Partition& p, std::int64_t timestamp,
+                   ListOffsetsResponse::Topic::Partition& out) {
   if (timestamp == kEarliest) {
     out.offset = p.log_start_offset().value();
     return Status();
@@ -33,6 +37,15 @@ Status lookup(const Partition& p, std::int64_t timestamp, ListOffsetsResponse::T
   return Status();
 }
 
+Status lookup(const Partition& p, const ListOffsetsRequest::Topic::Partition& asked,
+              ListOffsetsResponse::Topic::Partition& out) {
+  STRATA_TRY(find_offset(p, asked.timestamp, out));
+  if (out.offset >= 0) {
+    out.leader_epoch = p.epoch_for_offset(Offset(out.offset)).value_or(LeaderEpoch(-1)).value();
+  }
+  return Status();
+}
+
 }  // namespace
 
 void handle_list_offsets(HandlerContext& ctx, RequestContext request, ListOffsetsRequest body) {
@@ -45,14 +58,21 @@ void handle_list_offsets(HandlerContext& ctx, RequestContext request, ListOffset
       ListOffsetsResponse::Topic::Partition& out = out_topic.partitions.emplace_back();
       out.partition_index = p.partition_index;
       Status st = found.status();
+      KafkaSubject subject = KafkaSubject::topic;
       if (st.ok()) {
         auto partition = (*found)->find_partition(p.partition_index);
-        st = partition.ok() ? lookup(**partition, p.timestamp, out) : partition.status();
+        st = partition.status();
+        if (st.ok()) {
+          st = (*partition)->check_leader_epoch(LeaderEpoch(p.current_leader_epoch));
+          if (!st.ok()) subject = KafkaSubject::leader_epoch;
+        }
+        if (st.ok()) st = lookup(**partition, p, out);
       }
       if (!st.ok()) {
-        out.error_code = kafka_error_code(st, KafkaSubject::topic);
+        out.error_code = kafka_error_code(st, subject);
         out.offset = -1;
         out.timestamp = -1;
+        out.leader_epoch = -1;
       }
     }
   }

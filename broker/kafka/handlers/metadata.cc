@@ -26,6 +26,7 @@ MetadataResponse::Topic describe_topic(const Topic& topic, std::int32_t node_id)
     MetadataResponse::Topic::Partition p;
     p.partition_index = static_cast<std::int32_t>(i);
     p.leader_id = node_id;
+    p.leader_epoch = topic.partitions[i]->leader_epoch().value();
     p.replica_nodes = {node_id};
     p.isr_nodes = {node_id};
     out.partitions.push_back(std::move(p));

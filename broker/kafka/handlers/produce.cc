@@ -35,6 +35,12 @@ struct ProduceCall {
   bool failed = false;      // guarded by mu: some partition got an error
 };
 
+// Requires a valid acks value (0, 1 or -1).
+Acks to_acks(std::int16_t acks) {
+  if (acks == 0) return Acks::none;
+  return acks == 1 ? Acks::leader : Acks::all;
+}
+
 KafkaSubject to_kafka_subject(ProduceSubject subject) {
   // Kafka has one code for an unknown topic or partition.
   return subject == ProduceSubject::record ? KafkaSubject::record : KafkaSubject::topic;
@@ -125,7 +131,8 @@ void handle_produce(HandlerContext& ctx, RequestContext request, ProduceRequest 
       Buffer batch(bytes.begin(), bytes.end());
       ctx.probe.add_bytes_in(batch.size());
       std::shared_ptr<Partition> partition = std::move(target.partition);
-      partition->append(std::move(batch), [call, &slot, partition](Result<storage::AppendResult> r) {
+      partition->append(std::move(batch), to_acks(body.acks),
+                        [call, &slot, partition](Result<storage::AppendResult> r) {
         if (!r.ok()) {
           const KafkaSubject s = r.status().code() == ErrorCode::out_of_range
                                      ? KafkaSubject::sequence

@@ -51,6 +51,8 @@ void run(HandlerContext& ctx, RequestContext request, RequestBody body) {
           handle_sasl_handshake(ctx, std::move(request), std::move(b));
         } else if constexpr (std::is_same_v<T, SaslAuthenticateRequest>) {
           handle_sasl_authenticate(ctx, std::move(request), std::move(b));
+        } else if constexpr (std::is_same_v<T, OffsetForLeaderEpochRequest>) {
+          handle_offset_for_leader_epoch(ctx, std::move(request), std::move(b));
         } else if (ctx.groups == nullptr) {
           logger()->debug("kafka: {} v{}: no group coordinator; closing the connection",
                           api_name(request.header.api_key), request.header.api_version);

@@ -9,13 +9,13 @@ namespace {
 
 // Ranges from docs/kafka-protocol.md (KAFKA-NOTES §1, "Strata advertises");
 // flexible-from versions from Kafka's message schemas.
-constexpr std::array<ApiVersionRange, 23> kApis{{
+constexpr std::array<ApiVersionRange, 24> kApis{{
     // Produce v0-2 stay advertised (librdkafka gates gzip/snappy/lz4 on
     // Produce v0, KAFKA-18659) but are refused: they carry magic 0/1 sets.
     {ApiKey::produce, "Produce", 0, 7, 3, 9},
     {ApiKey::fetch, "Fetch", 4, 11, 4, 12},
-    {ApiKey::list_offsets, "ListOffsets", 1, 3, 1, 6},
-    {ApiKey::metadata, "Metadata", 0, 6, 0, 9},
+    {ApiKey::list_offsets, "ListOffsets", 1, 5, 1, 6},
+    {ApiKey::metadata, "Metadata", 0, 9, 0, 9},
     {ApiKey::offset_commit, "OffsetCommit", 1, 7, 1, 8},
     {ApiKey::offset_fetch, "OffsetFetch", 1, 7, 1, 6},
     {ApiKey::find_coordinator, "FindCoordinator", 0, 2, 0, 3},
@@ -32,6 +32,7 @@ constexpr std::array<ApiVersionRange, 23> kApis{{
     {ApiKey::delete_topics, "DeleteTopics", 1, 3, 1, 4},
     {ApiKey::delete_records, "DeleteRecords", 0, 2, 0, 2},
     {ApiKey::init_producer_id, "InitProducerId", 0, 4, 0, 2},
+    {ApiKey::offset_for_leader_epoch, "OffsetForLeaderEpoch", 0, 4, 0, 4},
     {ApiKey::describe_configs, "DescribeConfigs", 1, 2, 1, 4},
     {ApiKey::sasl_authenticate, "SaslAuthenticate", 0, 2, 0, 2},
     {ApiKey::create_partitions, "CreatePartitions", 0, 1, 0, 2},

@@ -31,6 +31,7 @@ enum class ApiKey : std::int16_t {
   delete_topics = 20,
   delete_records = 21,
   init_producer_id = 22,
+  offset_for_leader_epoch = 23,
   describe_configs = 32,
   sasl_authenticate = 36,
   create_partitions = 37,

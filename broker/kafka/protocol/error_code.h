@@ -47,6 +47,8 @@ enum class KafkaError : std::int16_t {
   unknown_producer_id = 59,
   non_empty_group = 68,
   group_id_not_found = 69,
+  fenced_leader_epoch = 74,
+  unknown_leader_epoch = 75,
   unsupported_compression_type = 76,
   member_id_required = 79,
   fenced_instance_id = 82,

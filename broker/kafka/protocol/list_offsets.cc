@@ -12,6 +12,7 @@ void request_fields(Io& io, std::int16_t v, M& m) {
     io.string(topic.name);
     io.array(topic.partitions, [&](auto& partition) {
       io.int32(partition.partition_index);
+      if (v >= 4) io.int32(partition.current_leader_epoch);
       io.int64(partition.timestamp);
       io.tagged_fields();
     });
@@ -30,6 +31,7 @@ void response_fields(Io& io, std::int16_t v, M& m) {
       io.int16(partition.error_code);
       io.int64(partition.timestamp);
       io.int64(partition.offset);
+      if (v >= 4) io.int32(partition.leader_epoch);
       io.tagged_fields();
     });
     io.tagged_fields();

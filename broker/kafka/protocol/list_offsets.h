@@ -1,6 +1,6 @@
 #pragma once
 
-// ListOffsets (key 2), v1-3: the offset for a timestamp per partition;
+// ListOffsets (key 2), v1-5: the offset for a timestamp per partition;
 // timestamp -2 = earliest, -1 = latest.
 
 #include <cstdint>
@@ -19,6 +19,7 @@ struct ListOffsetsRequest {
     struct Partition {
       std::int32_t partition_index = 0;
       std::int64_t timestamp = 0;
+      std::int32_t current_leader_epoch = -1;  // v4+ (on the wire before timestamp)
       bool operator==(const Partition&) const = default;
     };
     std::string name;
@@ -39,6 +40,7 @@ struct ListOffsetsResponse {
       std::int16_t error_code = 0;
       std::int64_t timestamp = -1;
       std::int64_t offset = -1;
+      std::int32_t leader_epoch = -1;  // v4+
       bool operator==(const Partition&) const = default;
     };
     std::string name;

@@ -23,6 +23,7 @@
 #include "broker/kafka/protocol/metadata.h"
 #include "broker/kafka/protocol/offset_commit.h"
 #include "broker/kafka/protocol/offset_fetch.h"
+#include "broker/kafka/protocol/offset_for_leader_epoch.h"
 #include "broker/kafka/protocol/produce.h"
 #include "broker/kafka/protocol/sasl_authenticate.h"
 #include "broker/kafka/protocol/sasl_handshake.h"
@@ -38,7 +39,7 @@ using RequestBody =
                  ListGroupsRequest, ApiVersionsRequest, CreateTopicsRequest, DeleteTopicsRequest,
                  InitProducerIdRequest, DescribeConfigsRequest, CreatePartitionsRequest,
                  DeleteGroupsRequest, SaslHandshakeRequest, SaslAuthenticateRequest,
-                 DeleteRecordsRequest>;
+                 DeleteRecordsRequest, OffsetForLeaderEpochRequest>;
 
 using ResponseBody =
     std::variant<ProduceResponse, FetchResponse, ListOffsetsResponse, MetadataResponse,
@@ -47,7 +48,8 @@ using ResponseBody =
                  DescribeGroupsResponse, ListGroupsResponse, ApiVersionsResponse,
                  CreateTopicsResponse, DeleteTopicsResponse, InitProducerIdResponse,
                  DescribeConfigsResponse, CreatePartitionsResponse, DeleteGroupsResponse,
-                 SaslHandshakeResponse, SaslAuthenticateResponse, DeleteRecordsResponse>;
+                 SaslHandshakeResponse, SaslAuthenticateResponse, DeleteRecordsResponse,
+                 OffsetForLeaderEpochResponse>;
 
 // The api key of whichever alternative `body` holds.
 template <typename Variant>

@@ -11,6 +11,8 @@ void request_fields(Io& io, std::int16_t v, M& m) {
     io.tagged_fields();
   });
   if (v >= 4) io.boolean(m.allow_auto_topic_creation);
+  if (v >= 8 && v <= 10) io.boolean(m.include_cluster_authorized_operations);
+  if (v >= 8) io.boolean(m.include_topic_authorized_operations);
   io.tagged_fields();
 }
 
@@ -34,13 +36,16 @@ void response_fields(Io& io, std::int16_t v, M& m) {
       io.int16(partition.error_code);
       io.int32(partition.partition_index);
       io.int32(partition.leader_id);
+      if (v >= 7) io.int32(partition.leader_epoch);
       io.int32_array(partition.replica_nodes);
       io.int32_array(partition.isr_nodes);
       if (v >= 5) io.int32_array(partition.offline_replicas);
       io.tagged_fields();
     });
+    if (v >= 8) io.int32(topic.topic_authorized_operations);
     io.tagged_fields();
   });
+  if (v >= 8 && v <= 10) io.int32(m.cluster_authorized_operations);
   io.tagged_fields();
 }
 

@@ -97,7 +97,7 @@ TEST_CASE("a v2 request header keeps client_id's int16 length and adds tags",
 }
 
 TEST_CASE("the API table matches the advertised ranges", "[kafka][protocol][frame]") {
-  CHECK(supported_apis().size() == 23);
+  CHECK(supported_apis().size() == 24);
   CHECK(is_advertised(to_int(ApiKey::produce), 0));
   CHECK_FALSE(is_served(to_int(ApiKey::produce), 2));
   CHECK(is_served(to_int(ApiKey::produce), 3));

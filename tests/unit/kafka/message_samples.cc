@@ -45,6 +45,8 @@ void fill(Counter& c, MetadataRequest& m) {
     topic.name = text(c);
   }
   m.allow_auto_topic_creation = true;
+  m.include_cluster_authorized_operations = true;
+  m.include_topic_authorized_operations = true;
 }
 
 void fill(Counter& c, MetadataResponse& m) {
@@ -68,10 +70,12 @@ void fill(Counter& c, MetadataResponse& m) {
       partition.error_code = next<std::int16_t>(c);
       partition.partition_index = next<std::int32_t>(c);
       partition.leader_id = next<std::int32_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
       partition.replica_nodes = int32s(c);
       partition.isr_nodes = int32s(c);
       partition.offline_replicas = int32s(c);
     }
+    topic.topic_authorized_operations = next<std::int32_t>(c);
   }
 }
 
@@ -170,6 +174,7 @@ void fill(Counter& c, ListOffsetsRequest& m) {
       auto& partition = topic.partitions.emplace_back();
       partition.partition_index = next<std::int32_t>(c);
       partition.timestamp = next<std::int64_t>(c);
+      partition.current_leader_epoch = next<std::int32_t>(c);
     }
   }
 }
@@ -185,6 +190,7 @@ void fill(Counter& c, ListOffsetsResponse& m) {
       partition.error_code = next<std::int16_t>(c);
       partition.timestamp = next<std::int64_t>(c);
       partition.offset = next<std::int64_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
     }
   }
 }
@@ -558,6 +564,35 @@ void fill(Counter& c, DeleteRecordsResponse& m) {
       partition.partition_index = next<std::int32_t>(c);
       partition.low_watermark = next<std::int64_t>(c);
       partition.error_code = next<std::int16_t>(c);
+    }
+  }
+}
+
+void fill(Counter& c, OffsetForLeaderEpochRequest& m) {
+  m.replica_id = next<std::int32_t>(c);
+  for (int i = 0; i < 2; ++i) {
+    auto& topic = m.topics.emplace_back();
+    topic.topic = text(c);
+    for (int j = 0; j < 2; ++j) {
+      auto& partition = topic.partitions.emplace_back();
+      partition.partition = next<std::int32_t>(c);
+      partition.current_leader_epoch = next<std::int32_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
+    }
+  }
+}
+
+void fill(Counter& c, OffsetForLeaderEpochResponse& m) {
+  m.throttle_time_ms = next<std::int32_t>(c);
+  for (int i = 0; i < 2; ++i) {
+    auto& topic = m.topics.emplace_back();
+    topic.topic = text(c);
+    for (int j = 0; j < 2; ++j) {
+      auto& partition = topic.partitions.emplace_back();
+      partition.error_code = next<std::int16_t>(c);
+      partition.partition = next<std::int32_t>(c);
+      partition.leader_epoch = next<std::int32_t>(c);
+      partition.end_offset = next<std::int64_t>(c);
     }
   }
 }

@@ -64,6 +64,8 @@ STRATA_KAFKA_SAMPLE(SaslAuthenticateRequest)
 STRATA_KAFKA_SAMPLE(SaslAuthenticateResponse)
 STRATA_KAFKA_SAMPLE(DeleteRecordsRequest)
 STRATA_KAFKA_SAMPLE(DeleteRecordsResponse)
+STRATA_KAFKA_SAMPLE(OffsetForLeaderEpochRequest)
+STRATA_KAFKA_SAMPLE(OffsetForLeaderEpochResponse)
 #undef STRATA_KAFKA_SAMPLE
 
 // A sample of the alternative of `Variant` for `key`.

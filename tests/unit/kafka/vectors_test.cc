@@ -316,5 +316,62 @@ TEST_CASE("the Java client's flexible DeleteRecords v2 request, and its answer (
   CHECK(frame == want.framed());
 }
 
+TEST_CASE("an OffsetForLeaderEpoch v4 request as the Java consumer validates a position",
+          "[kafka][protocol][vectors]") {
+  Bytes b;
+  b.u8({0x00, 0x17, 0x00, 0x04, 0x00, 0x00, 0x00, 0x09})  // key 23, v4, correlation 9
+      .u8({0x00, 0x01}).text("j")                         // client_id
+      .u8({0x00})                                         // header tagged fields
+      .u8({0xff, 0xff, 0xff, 0xff})                       // replica_id -1: a consumer
+      .u8({0x02})                                         // one topic (compact array)
+      .u8({0x07}).text("orders")                          // compact string
+      .u8({0x02})                                         // one partition
+      .u8({0x00, 0x00, 0x00, 0x03})                       // partition 3
+      .u8({0x00, 0x00, 0x00, 0x05})                       // current_leader_epoch 5
+      .u8({0x00, 0x00, 0x00, 0x04})                       // leader_epoch 4
+      .u8({0x00, 0x00, 0x00});                            // partition, topic, body tags
+  const Request r = decode_ok(b.out);
+  const auto& body = std::get<OffsetForLeaderEpochRequest>(r.body);
+  CHECK(body.replica_id == -1);
+  REQUIRE(body.topics.size() == 1);
+  CHECK(body.topics[0].topic == "orders");
+  REQUIRE(body.topics[0].partitions.size() == 1);
+  CHECK(body.topics[0].partitions[0] ==
+        OffsetForLeaderEpochRequest::Topic::Partition{3, 5, 4});
+  CHECK(encode_ok(r) == b.framed());
+
+  SECTION("its answer: error, partition, leader epoch, end offset") {
+    OffsetForLeaderEpochResponse response;
+    response.topics.push_back({"orders", {{0, 3, 4, 120}}});
+    Buffer frame;
+    REQUIRE(append_response(frame, 9, 4, response).ok());
+    Bytes expected;
+    expected.u8({0x00, 0x00, 0x00, 0x09, 0x00})             // correlation 9, header v1 tags
+        .u8({0x00, 0x00, 0x00, 0x00})                       // throttle_time_ms
+        .u8({0x02}).u8({0x07}).text("orders").u8({0x02})
+        .u8({0x00, 0x00})                                   // error_code
+        .u8({0x00, 0x00, 0x00, 0x03})                       // partition
+        .u8({0x00, 0x00, 0x00, 0x04})                       // leader_epoch
+        .u8({0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x78})  // end_offset 120
+        .u8({0x00, 0x00, 0x00});
+    CHECK(frame == expected.framed());
+  }
+}
+
+TEST_CASE("an OffsetForLeaderEpoch v0 request has neither replica id nor current epoch",
+          "[kafka][protocol][vectors]") {
+  Bytes b;
+  b.u8({0x00, 0x17, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01}).text("f")
+      .u8({0x00, 0x00, 0x00, 0x01}).u8({0x00, 0x01}).text("t")
+      .u8({0x00, 0x00, 0x00, 0x01})
+      .u8({0x00, 0x00, 0x00, 0x00})   // partition 0
+      .u8({0x00, 0x00, 0x00, 0x02});  // leader_epoch 2
+  const Request r = decode_ok(b.out);
+  const auto& body = std::get<OffsetForLeaderEpochRequest>(r.body);
+  CHECK(body.replica_id == OffsetForLeaderEpochRequest::kDebuggingReplicaId);
+  CHECK(body.topics[0].partitions[0] == OffsetForLeaderEpochRequest::Topic::Partition{0, -1, 2});
+  CHECK(encode_ok(r) == b.framed());
+}
+
 }  // namespace
 }  // namespace strata::kafka
