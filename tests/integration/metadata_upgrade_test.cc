@@ -99,6 +99,7 @@ TEST_CASE("a data directory of the layout before the metadata store opens unchan
   CHECK(topic.partitions_size() == 2);
   CHECK(config_value(topic, "retention.ms") == "600000");
   set_base_offset(batch, Offset(0));
+  set_partition_leader_epoch(batch, LeaderEpoch(0));  // the replica stamps its epoch
   auto fetched = fetch_until(*channel2, fetch_request("legacy", 1, 0), [&](const auto& so_far) {
     return fetched_bytes(so_far, 1).size() >= batch.size();
   });
